@@ -1,0 +1,70 @@
+package ssvae.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import ssvae.kernels.cpu.Parallel;
+import ssvae.tensor.Device;
+
+import java.util.concurrent.Callable;
+
+/** The ssvae command: global options, subcommands, and one-line errors (stack traces only with --verbose). */
+@Command(name = "ssvae", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "SSVAE video autoencoder and its tensor engine, in Java.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "cpu", scope = CommandLine.ScopeType.INHERIT)
+    String device;
+
+    @Option(names = "--threads", description = "CPU threads (default: all cores)", scope = CommandLine.ScopeType.INHERIT)
+    Integer threads;
+
+    @Option(names = "--dtype", description = "compute dtype: f32 or bf16 (default: ${DEFAULT-VALUE})", defaultValue = "f32", scope = CommandLine.ScopeType.INHERIT)
+    String dtype;
+
+    @Option(names = "--verbose", description = "show stack traces and debug output", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    /** Applies the global options; called by every subcommand before it runs. */
+    void applyGlobals() {
+        if (threads != null) Parallel.setThreads(threads);
+        if ("auto".equalsIgnoreCase(device)) Device.setDefault(Device.CPU);
+        else Device.setDefault(Device.parse(device));
+        ssvae.tensor.DType.parse(dtype);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ssvae " + (v == null ? "0.1.0-SNAPSHOT" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
+            Main root = cmd.getCommandSpec().root().userObject() instanceof Main m ? m : null;
+            if (root != null && root.verbose) ex.printStackTrace(cmd.getErr());
+            else cmd.getErr().println("ssvae: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            return 1;
+        });
+        cl.setExecutionStrategy(parse -> {
+            Object root = parse.commandSpec().userObject();
+            if (root instanceof Main m) m.applyGlobals();
+            return new CommandLine.RunLast().execute(parse);
+        });
+        return cl;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

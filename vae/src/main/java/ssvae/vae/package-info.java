@@ -1,0 +1,2 @@
+/** The SSVAE model, losses, data pipeline, trainer and checkpoint formats. */
+package ssvae.vae;
