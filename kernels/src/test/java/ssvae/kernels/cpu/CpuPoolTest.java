@@ -53,6 +53,12 @@ class CpuPoolTest {
         CpuNn.maxPool(p, x, out, idx);
         assertArrayEquals(new double[] {5, 6, 8, 9}, values(out));
         assertArrayEquals(new double[] {4, 5, 7, 8}, values(idx));
+        // ties: the first maximum of each window wins (F32 fast path and F64 reference)
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            Tensor flat = Tensor.full(2, dt, Device.CPU, 1, 1, 1, 3, 3), o = Tensor.empty(dt, Device.CPU, 1, 1, 1, 2, 2);
+            CpuNn.maxPool(p, flat, o, idx);
+            assertArrayEquals(new double[] {0, 2, 6, 8}, values(idx), dt + " tie indices");
+        }
         // padding 1, kernel 3, stride 2 on all-negative input: padding never wins
         Tensor neg = Tensor.fromArray(new float[] {-5, -4, -3, -2, -1, -6, -7, -8, -9}, 1, 1, 1, 3, 3);
         PoolParams q = pp(new int[] {1, 3, 3}, new int[] {1, 2, 2}, new int[] {0, 1, 1}, false);
