@@ -213,6 +213,8 @@ public final class AutogradOps implements TensorOps {
 
     @Override public Tensor unary(UnaryOp op, Tensor x, double a, double b) {
         DType dt = boolResult(op) ? DType.BOOL : x.dtype().floating || keepsIntType(op, a, b) ? x.dtype() : DType.F32;
+        if (dt == DType.BOOL && !boolResult(op) && (op == UnaryOp.AFFINE || op == UnaryOp.SQUARE || op == UnaryOp.NEG))
+            dt = DType.I64; // arithmetic on bool counts in int64, as torch (True + 1 == 2)
         Tensor out = Tensor.empty(dt, x.device(), x.shape());
         be(x).unary(op, x, out, a, b);
         if (boolResult(op)) return out;
