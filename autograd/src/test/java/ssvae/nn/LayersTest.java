@@ -114,4 +114,29 @@ class LayersTest {
         in.addAll(m.parameters());
         GradCheck.check(t -> m.forward(t.get(0)), in);
     }
+
+    @Test void crossEntropyMatchesFormulaAndGradients() {
+        Tensor logits = GradCheck.leaf(new Generator(7), 3, 4);
+        Tensor y = Tensor.fromLongs(new long[] {2, 0, 3}, 3);
+        double[] l = logits.toDoubleArray();
+        long[] t = y.toLongArray();
+        double ref = 0;
+        for (int n = 0; n < 3; n++) {
+            double s = 0;
+            for (int c = 0; c < 4; c++) s += Math.exp(l[n * 4 + c]);
+            ref += Math.log(s) - l[n * 4 + (int) t[n]];
+        }
+        assertEquals(ref / 3, new CrossEntropyLoss().forward(logits, y).item(), 1e-12);
+        GradCheck.check(in -> CrossEntropyLoss.crossEntropy(in.get(0), y), List.of(logits));
+        var e = assertThrows(IllegalArgumentException.class, () -> CrossEntropyLoss.crossEntropy(logits, Tensor.zeros(3)));
+        assertTrue(e.getMessage().contains("integer class targets"));
+    }
+
+    @Test void poolingAndFlatten() {
+        Tensor x = Tensor.arange(0, 32, 1).to(DType.F32).reshape(2, 1, 4, 4);
+        Tensor p = new AvgPool2d(2).forward(x);
+        assertArrayEquals(new int[] {2, 1, 2, 2}, p.shape());
+        assertEquals((0 + 1 + 4 + 5) / 4.0, p.get(0, 0, 0, 0), 1e-6);
+        assertArrayEquals(new int[] {2, 4}, new Flatten().forward(p).shape());
+    }
 }
