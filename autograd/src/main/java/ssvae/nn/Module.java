@@ -61,14 +61,19 @@ public abstract class Module {
         return p;
     }
 
-    /** register_buffer(name, t, persistent): persistent buffers appear in the state dict. */
+    /** register_buffer(name, t, persistent): persistent buffers appear in the state dict; returns the stored tensor. */
     protected Tensor registerBuffer(String name, Tensor t, boolean persistent) {
         checkName("buffer", name);
         checkFree(name);
-        buffers.put(name, t.detach());
+        if (t == null) throw new IllegalArgumentException("buffer '" + name + "' is null");
+        Tensor b = plain(t);
+        buffers.put(name, b);
         if (!persistent) nonPersistent.add(name);
-        return t;
+        return b;
     }
+
+    /** t itself when it is a leaf outside the graph, else a detached view. */
+    private static Tensor plain(Tensor t) { return t.isLeaf() && !t.requiresGrad() ? t : t.detach(); }
 
     protected Tensor registerBuffer(String name, Tensor t) { return registerBuffer(name, t, true); }
 
@@ -127,7 +132,7 @@ public abstract class Module {
     /** Replaces the tensor of an existing buffer (running statistics and the like). */
     protected void setBuffer(String name, Tensor t) {
         if (!buffers.containsKey(name)) throw new IllegalArgumentException(getClass().getSimpleName() + " has no buffer '" + name + "'");
-        buffers.put(name, t.detach());
+        buffers.put(name, plain(t));
     }
 
     /** Child by name; for dotted paths use {@link #getSubmodule(String)}. */
