@@ -174,4 +174,14 @@ class ModuleTest {
         Tensor x = GradCheck.leaf(new Generator(5), 4, 3);
         GradCheck.check(in -> l.forward(in.get(0)), List.of(x, l.param("weight"), l.param("bias")));
     }
+
+    @Test void moduleDictNamesChildren() {
+        Generator g = new Generator(8);
+        ModuleDict d = new ModuleDict().put("conv_in", new Linear(2, 2, g)).put("norm", new LayerNorm(2));
+        assertEquals(List.of("conv_in.weight", "conv_in.bias", "norm.weight", "norm.bias"), List.copyOf(d.stateDict().keySet()));
+        assertTrue(d.containsKey("norm") && !d.containsKey("x"));
+        assertEquals(2, d.size());
+        var e = assertThrows(IllegalArgumentException.class, () -> d.get("missing"));
+        assertTrue(e.getMessage().contains("missing"));
+    }
 }
