@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Replace-on-success file writes: the body writes a temporary file in the target's directory, which is
@@ -28,6 +32,7 @@ public final class AtomicFile {
         Path tmp;
         try {
             tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+            copyPermissions(abs, tmp);
         } catch (IOException e) {
             throw new TensorFileException(target, "cannot create a temporary file in " + dir + ": " + e.getMessage(), e);
         }
@@ -50,6 +55,18 @@ public final class AtomicFile {
             if (!done) {
                 try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort cleanup */ }
             }
+        }
+    }
+
+    /** Temporary files are created owner-only; give the result the old file's permissions, or rw-r--r--. */
+    private static void copyPermissions(Path target, Path tmp) {
+        try {
+            if (!Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) return;
+            Set<PosixFilePermission> perms = Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--");
+            Files.setPosixFilePermissions(tmp, perms);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // permissions stay owner-only; the content is unaffected
         }
     }
 

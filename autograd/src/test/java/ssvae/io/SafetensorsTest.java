@@ -213,6 +213,17 @@ class SafetensorsTest {
         for (var e : m.entrySet()) assertSameTensor(e.getValue().to(DType.BF16), back.get(e.getKey()));
     }
 
+    @Test void writtenFilesGetNormalOrPreservedPermissions() throws IOException {
+        Path f = dir.resolve("perm.safetensors");
+        SafetensorsWriter.write(f, Map.of("a", Tensor.ones(1)));
+        if (!Files.getFileStore(f).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) return;
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----"));
+        SafetensorsWriter.write(f, Map.of("b", Tensor.ones(2)));
+        assertEquals("rw-rw----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)));
+        assertEquals(List.of("b"), new ArrayList<>(SafetensorsReader.read(f).keySet()));
+    }
+
     @Test void badNamesAreRejectedBeforeWriting() {
         Path f = dir.resolve("bad.safetensors");
         assertThrows(TensorFileException.class, () -> SafetensorsWriter.write(f, Map.of("__metadata__", Tensor.ones(1))));
