@@ -99,6 +99,15 @@ def contiguous(kind, values, size):
     return Tensor(Storage(kind, values), 0, size, stride)
 
 
+class Zip(zipfile.ZipFile):
+    """A stored zip with fixed timestamps, so regenerated fixtures are byte-identical."""
+    def __init__(self, path):
+        super().__init__(path, "w", zipfile.ZIP_STORED)
+
+    def writestr(self, name, data):
+        super().writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), data)
+
+
 def save(obj, path, protocol=2, archive="archive", order="little", drop_keys=()):
     keys = {}
 
@@ -111,7 +120,7 @@ def save(obj, path, protocol=2, archive="archive", order="little", drop_keys=())
 
     buf = io.BytesIO()
     Pickler(buf, protocol=protocol).dump(obj)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+    with Zip(path) as z:
         z.writestr(f"{archive}/data.pkl", buf.getvalue())
         z.writestr(f"{archive}/.format_version", "1")
         z.writestr(f"{archive}/.storage_alignment", "64")
@@ -121,6 +130,43 @@ def save(obj, path, protocol=2, archive="archive", order="little", drop_keys=())
                 z.writestr(f"{archive}/data/{key}", st.raw(order))
         z.writestr(f"{archive}/version", "3\n")
         z.writestr(f"{archive}/.data/serialization_id", "1234567890123456789012345678901234567890")
+
+
+class StorageView:
+    """A pre-1.0 storage view: elements [offset, offset + size) of root (legacy format only)."""
+    def __init__(self, root, offset, size):
+        self.root, self.offset, self.size = root, offset, size
+
+
+def save_legacy(obj, path, protocol=2):
+    """torch/serialization.py _legacy_save: magic, protocol version, sys_info, the object, sorted storage keys,
+    then per key an int64 element count and the raw little-endian data."""
+    keys = {}
+
+    def key_of(st):
+        return keys.setdefault(id(st), (str(94000000000000 + 4096 * len(keys)), st))[0]
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, o):
+            if isinstance(o, Storage):
+                return ("storage", getattr(torch, o.kind), key_of(o), "cpu", len(o.values), None)
+            if isinstance(o, StorageView):
+                view_key = str(int(key_of(o.root)) + 1 + o.offset)
+                return ("storage", getattr(torch, o.root.kind), key_of(o.root), "cpu", len(o.root.values),
+                        (view_key, o.offset, o.size))
+            return None
+
+    with open(path, "wb") as f:
+        pickle.dump(0x1950A86A20F9469CFC6C, f, protocol=protocol)
+        pickle.dump(1001, f, protocol=protocol)
+        pickle.dump({"protocol_version": 1001, "little_endian": True,
+                     "type_sizes": {"short": 2, "int": 4, "long": 4}}, f, protocol=protocol)
+        Pickler(f, protocol=protocol).dump(obj)
+        ordered = sorted(keys.values(), key=lambda kv: kv[0])
+        pickle.dump([k for k, _ in ordered], f, protocol=protocol)
+        for _, st in ordered:
+            f.write(struct.pack("<q", len(st.values)))
+            f.write(st.raw("little"))
 
 
 # ---------------------------------------------------------------- contents (mirrored in the Java test)
@@ -217,6 +263,10 @@ def main():
     save(state_dict(), out("state_dict_p5.pth"), protocol=5)
     save(state_dict(), out("state_dict_be.pt"), protocol=2, order="big")
     save(state_dict(), out("missing_storage.pt"), protocol=2, drop_keys=("3",))
+    save_legacy(state_dict(), out("legacy.pth"))
+    root = Storage("FloatStorage", [float(i) for i in range(10)])
+    save_legacy({"whole": Tensor(root, 0, (10,), (1,)), "view": Tensor(StorageView(root, 4, 4), 1, (2,), (2,))},
+                out("legacy_view.pth"))
     save(lightning(), out("lightning.ckpt"), protocol=2)
     save(lightning(), out("lightning_p4.ckpt"), protocol=4)
 
@@ -225,7 +275,7 @@ def main():
     cmd = b"touch ssvae-pwned-marker"
     evil = (b"\x80\x02}q\x00X\x05\x00\x00\x00evil1q\x01cos\nsystem\nq\x02X" + struct.pack("<I", len(cmd)) + cmd
             + b"q\x03\x85q\x04Rq\x05s.")
-    with zipfile.ZipFile(out("malicious.pt"), "w", zipfile.ZIP_STORED) as z:
+    with Zip(out("malicious.pt")) as z:
         z.writestr("archive/data.pkl", evil)
         z.writestr("archive/byteorder", "little")
         z.writestr("archive/version", "3\n")

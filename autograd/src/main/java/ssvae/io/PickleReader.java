@@ -53,18 +53,28 @@ public final class PickleReader {
     private int nMarks;
     private final Map<Integer, Object> memo = new HashMap<>();
 
-    private PickleReader(byte[] data, Globals globals) { this.data = data; this.globals = globals; }
+    private PickleReader(byte[] data, int start, Globals globals) { this.data = data; this.pos = start; this.globals = globals; }
 
     /** Unpickles one object from the start of data. */
     public static Object load(byte[] data, Globals globals) {
-        return new PickleReader(data, globals).run();
+        return new PickleReader(data, 0, globals).run();
+    }
+
+    /** One unpickled value and the offset just past its STOP opcode. */
+    public record Loaded(Object value, int end) {}
+
+    /** Unpickles one object starting at byte start (for files holding several pickles in a row). */
+    public static Loaded loadAt(byte[] data, int start, Globals globals) {
+        PickleReader r = new PickleReader(data, start, globals);
+        Object v = r.run();
+        return new Loaded(v, r.pos);
     }
 
     public static Object load(byte[] data) { return load(data, NONE); }
 
     private Object run() {
         while (true) {
-            if (pos >= data.length) throw new PickleException("truncated pickle: no STOP opcode after " + data.length + " bytes");
+            if (pos >= data.length) throw new PickleException("truncated pickle: no STOP opcode after " + data.length + " bytes", true);
             int at = pos;
             int op = data[pos++] & 0xff;
             try {
@@ -286,7 +296,7 @@ public final class PickleReader {
 
     private PickleReader need(long n, String what) {
         if (n < 0 || n > data.length - pos)
-            throw new PickleException("truncated pickle: " + what + " needs " + n + " bytes at byte " + pos + " but only " + (data.length - pos) + " remain");
+            throw new PickleException("truncated pickle: " + what + " needs " + n + " bytes at byte " + pos + " but only " + (data.length - pos) + " remain", true);
         return this;
     }
 
@@ -347,7 +357,7 @@ public final class PickleReader {
     private String line() {
         int end = pos;
         while (end < data.length && data[end] != '\n') end++;
-        if (end >= data.length) throw new PickleException("truncated pickle: unterminated text argument at byte " + pos);
+        if (end >= data.length) throw new PickleException("truncated pickle: unterminated text argument at byte " + pos, true);
         String s = new String(data, pos, end - pos, StandardCharsets.ISO_8859_1);   // raw-unicode-escape / ASCII
         pos = end + 1;
         return s;

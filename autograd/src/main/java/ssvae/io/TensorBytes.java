@@ -61,7 +61,15 @@ final class TensorBytes {
     /** Reads numel elements stored at [pos, pos + numel * size) of the channel into a new storage. */
     static CpuStorage read(FileChannel ch, long pos, DType dt, int numel, ByteOrder order) throws IOException {
         CpuStorage s = new CpuStorage(dt, numel);
-        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, (long) numel * dt.bytes)).order(order);
+        readInto(ch, pos, s, order);
+        return s;
+    }
+
+    /** Fills the whole storage from the channel's bytes at pos. */
+    static void readInto(FileChannel ch, long pos, CpuStorage s, ByteOrder order) throws IOException {
+        DType dt = s.dtype();
+        int numel = s.numel();
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1L, (long) numel * dt.bytes))).order(order);
         int done = 0;
         while (done < numel) {
             int n = Math.min(numel - done, CHUNK / dt.bytes);
@@ -75,7 +83,6 @@ final class TensorBytes {
             done += n;
             pos += (long) n * dt.bytes;
         }
-        return s;
     }
 
     /** Reads numel elements from a stream into a new storage. */

@@ -17,17 +17,18 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
- * PyTorch zip checkpoints as torch.save writes them (.ckpt/.pt/.pth; torch/serialization.py {@code _save}):
+ * PyTorch checkpoints as torch.save writes them (.ckpt/.pt/.pth; torch/serialization.py {@code _save}):
  * {@code <archive>/data.pkl} (the pickled object, storages replaced by persistent ids), {@code <archive>/data/<key>}
  * (raw storage bytes), {@code <archive>/byteorder} ("little"/"big"), {@code <archive>/version}. Read through our own
  * {@link PickleReader}: nothing in the file is executed; unknown classes become {@link PyObject} placeholders.
+ * The pre-1.6 non-zip format is read by {@link LegacyTorchFile}.
  */
 public final class TorchCheckpoint {
     private TorchCheckpoint() {}
 
     /** The unpickled object tree: maps, lists, strings, numbers, {@link Tensor}s (CPU views of shared storages), placeholders. */
     public static Object load(Path path) {
-        checkZip(path);
+        if (checkZip(path) == Kind.LEGACY) return LegacyTorchFile.load(path);
         try (ZipFile zip = new ZipFile(path.toFile())) {
             String prefix = archivePrefix(path, zip);
             ByteOrder order = byteOrder(path, zip, prefix);
@@ -76,21 +77,25 @@ public final class TorchCheckpoint {
         return out;
     }
 
-    /** Distinguishes missing files, legacy (pre-1.6, non-zip) checkpoints and other files before ZipFile sees them. */
-    private static void checkZip(Path path) {
-        byte[] head = new byte[4];
+    private enum Kind { ZIP, LEGACY }
+
+    /** Distinguishes missing files, zip checkpoints, legacy (pre-1.6) checkpoints and other files. */
+    private static Kind checkZip(Path path) {
+        byte[] head = new byte[263];
         int n;
         try (InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, 4);
+            n = in.readNBytes(head, 0, head.length);
         } catch (NoSuchFileException e) {
             throw new TensorFileException(path, "no such file");
         } catch (IOException e) {
             throw new TensorFileException(path, "cannot read: " + e.getMessage(), e);
         }
-        if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] <= 5)
-            throw new TensorFileException(path, "legacy (pre-1.6, non-zip) torch.save format is not supported; re-save it with torch.save in PyTorch >= 1.6");
+        if (n >= 2 && (head[0] & 0xff) == 0x80 && head[1] <= 5) return Kind.LEGACY;
+        if (n >= 262 && new String(head, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar"))
+            throw new TensorFileException(path, "tar-format torch.save file (PyTorch < 0.4) is not supported; re-save it with a newer PyTorch");
         if (n < 4 || head[0] != 'P' || head[1] != 'K')
-            throw new TensorFileException(path, n == 0 ? "empty file" : "not a PyTorch zip checkpoint (no zip signature)");
+            throw new TensorFileException(path, n == 0 ? "empty file" : "not a PyTorch checkpoint (neither a zip archive nor a legacy torch.save file)");
+        return Kind.ZIP;
     }
 
     /** The archive folder holding data.pkl (torch names it after the file, or "archive"). */

@@ -87,16 +87,22 @@ final class TorchGlobals implements PickleReader.Globals {
         }
     }
 
-    /** persistent_load of torch.serialization._load: ('storage', storage_type, key, location, numel). */
+    /**
+     * persistent_load of torch.serialization: zip files use ('storage', storage_type, key, location, numel);
+     * legacy files add view_metadata (None or (view_key, offset, view_size)) and may name module classes
+     * ('module', cls, source_file, source), which load as the class name only.
+     */
     @Override public Object persistentLoad(Object pid) {
-        if (!(pid instanceof List<?> t) || t.size() != 5)
+        if (!(pid instanceof List<?> t) || t.isEmpty())
             throw new PickleException("unexpected persistent id " + PickleReader.repr(pid, 2) + " (expected ('storage', type, key, location, numel))");
         Object tag = t.get(0) instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : t.get(0);
-        if (!"storage".equals(tag)) throw new PickleException("unknown persistent id type " + PickleReader.repr(tag, 1));
+        if ("module".equals(tag) && t.size() == 4) return t.get(1);
+        if (!"storage".equals(tag) || (t.size() != 5 && t.size() != 6))
+            throw new PickleException("unexpected persistent id " + PickleReader.repr(pid, 2) + " (expected ('storage', type, key, location, numel))");
         Object type = t.get(1);
         if (!(type instanceof StorageType st))
             throw new PickleException("unsupported storage type " + type + " (supported: " + String.join(", ", new java.util.TreeSet<>(STORAGES.keySet())) + ")");
-        String key = t.get(2) instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(t.get(2));
+        String key = text(t.get(2));
         if (!(t.get(4) instanceof Long numel) || numel < 0) throw new PickleException("storage " + key + " has a bad element count " + PickleReader.repr(t.get(4), 1));
         TorchStorage s = loaded.get(key);
         if (s == null) {
@@ -105,8 +111,22 @@ final class TorchGlobals implements PickleReader.Globals {
         } else if (s.dtype() != st.dtype()) {
             throw new PickleException("storage " + key + " is used as both " + s.typeName() + " and " + st.name());
         }
+        if (t.size() == 6 && t.get(5) instanceof List<?> view) {
+            // legacy storage view: elements [offset, offset + size) of the root storage
+            if (view.size() != 3 || !(view.get(1) instanceof Long off) || !(view.get(2) instanceof Long len) || off < 0 || len < 0 || off + len > s.length())
+                throw new PickleException("bad storage view " + PickleReader.repr(view, 1) + " of storage " + key + " (" + s.length() + " elements)");
+            String viewKey = text(view.get(0));
+            TorchStorage v = loaded.get(viewKey);
+            if (v == null) {
+                v = new TorchStorage(viewKey, s.typeName(), s.dtype(), s.data(), s.base() + (int) (long) off, (int) (long) len);
+                loaded.put(viewKey, v);
+            }
+            return v;
+        }
         return s;
     }
+
+    private static String text(Object o) { return o instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : String.valueOf(o); }
 
     /** Distinct storages read so far (each once). */
     int storagesLoaded() { return loaded.size(); }
@@ -125,10 +145,10 @@ final class TorchGlobals implements PickleReader.Globals {
             last += (long) (size[d] - 1) * stride[d];
         }
         if (numel > Integer.MAX_VALUE) throw new PickleException("tensor of " + numel + " elements is larger than 2^31-1");
-        if (offset < 0 || (numel > 0 && last >= st.data().numel()) || (numel == 0 && offset > st.data().numel()))
+        if (offset < 0 || (numel > 0 && last >= st.length()) || (numel == 0 && offset > st.length()))
             throw new PickleException("tensor view (offset " + offset + ", size " + PickleReader.repr(args.get(2), 1) + ", stride "
-                    + PickleReader.repr(args.get(3), 1) + ") reaches beyond storage " + st.key() + " of " + st.data().numel() + " elements");
-        return new Tensor(st.data(), size, stride, (int) offset);
+                    + PickleReader.repr(args.get(3), 1) + ") reaches beyond storage " + st.key() + " of " + st.length() + " elements");
+        return new Tensor(st.data(), size, stride, st.base() + (int) offset);
     }
 
     private static long toLong(Object o, String what) {

@@ -91,8 +91,29 @@ class TorchCheckpointTest {
     }
 
     @Test void stateDictsOfEveryProtocolAndByteOrder() {
-        for (String f : List.of("state_dict_p2.pt", "state_dict_p4.pt", "state_dict_p5.pth", "state_dict_be.pt"))
+        for (String f : List.of("state_dict_p2.pt", "state_dict_p4.pt", "state_dict_p5.pth", "state_dict_be.pt", "legacy.pth"))
             checkStateDict(TorchCheckpoint.stateDict(fixture(f)), f, true);
+    }
+
+    /** Pre-1.6 files may hold storage views: elements [4, 8) of a 10-element root; the tensor is view[1::2]. */
+    @Test void legacyStorageViews() {
+        Map<String, Tensor> sd = TorchCheckpoint.stateDict(fixture("legacy_view.pth"));
+        assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, values(sd.get("whole")));
+        assertArrayEquals(new double[] {5, 7}, values(sd.get("view")));
+        assertSame(sd.get("whole").storage(), sd.get("view").storage());
+    }
+
+    @Test void legacyFileErrors() throws IOException {
+        byte[] all = Files.readAllBytes(fixture("legacy.pth"));
+        Path cut = dir.resolve("cut-legacy.pth");
+        Files.write(cut, Arrays.copyOf(all, all.length - 5));
+        assertFails(cut, "truncated legacy torch.save file");
+        Path cutPickle = dir.resolve("cut-pickle.pth");
+        Files.write(cutPickle, Arrays.copyOf(all, 200));
+        assertFails(cutPickle, "legacy torch.save file: truncated pickle");
+        Path notTorch = dir.resolve("plain.pkl");
+        Files.write(notTorch, new byte[] {(byte) 0x80, 2, 'K', 1, '.'});
+        assertFails(notTorch, "without the torch magic number");
     }
 
     @Test void lightningCheckpointTree() {
@@ -192,12 +213,14 @@ class TorchCheckpointTest {
         assertFails(rewrite(good, "cutpkl.pt", null, "archive/data.pkl", Arrays.copyOf(pkl, pkl.length - 40)), "data.pkl: ");
         assertFails(rewrite(good, "shortstorage.pt", null, "archive/data/0", new byte[8]), "storage record data/0 holds 8 bytes");
 
-        Path legacy = dir.resolve("legacy.pt");
-        Files.write(legacy, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc});
-        assertFails(legacy, "legacy");
+        byte[] tar = new byte[600];
+        System.arraycopy("ustar".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, tar, 257, 5);
+        Path tarFile = dir.resolve("old.tar.pt");
+        Files.write(tarFile, tar);
+        assertFails(tarFile, "tar-format");
         Path text = dir.resolve("text.pt");
         Files.writeString(text, "hello");
-        assertFails(text, "not a PyTorch zip checkpoint");
+        assertFails(text, "not a PyTorch checkpoint");
         Path empty = dir.resolve("empty.pt");
         Files.write(empty, new byte[0]);
         assertFails(empty, "empty file");
