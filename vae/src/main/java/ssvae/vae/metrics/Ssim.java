@@ -34,34 +34,47 @@ public final class Ssim {
     /** Mean SSIM of one channel c (0..2) of two packed RGB24 frames of h x w; needs h, w >= 11. */
     public static double channel(byte[] x, byte[] y, int h, int w, int c) {
         if (h < WIN || w < WIN) throw new IllegalArgumentException("SSIM needs frames of at least 11x11, got " + w + "x" + h);
-        int vw = w - 2 * RADIUS, vh = h - 2 * RADIUS;
-        // horizontal pass over all rows, valid columns only: five maps (x, y, xx, yy, xy)
-        double[][] hp = new double[5][h * vw];
+        int vw = w - 2 * RADIUS, vh = h - 2 * RADIUS, n = h * w;
+        double[] a = new double[n], b = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = x[3 * i + c] & 0xFF;
+            b[i] = y[3 * i + c] & 0xFF;
+        }
+        // horizontal pass over all rows, valid columns only: x, y, xx, yy, xy
+        double[] hx = new double[h * vw], hy = new double[h * vw], hxx = new double[h * vw], hyy = new double[h * vw], hxy = new double[h * vw];
         for (int r = 0; r < h; r++) {
-            int rowBase = r * w;
-            for (int j = 0; j < vw; j++) {
-                double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-                for (int k = 0; k < WIN; k++) {
-                    int p = 3 * (rowBase + j + k) + c;
-                    double a = x[p] & 0xFF, b = y[p] & 0xFF, g = KERNEL[k];
-                    sx += g * a; sy += g * b; sxx += g * a * a; syy += g * b * b; sxy += g * a * b;
+            int rb = r * w, ob = r * vw;
+            for (int k = 0; k < WIN; k++) {
+                double g = KERNEL[k];
+                int s = rb + k;
+                for (int j = 0; j < vw; j++) {
+                    double p = a[s + j], q = b[s + j];
+                    int o = ob + j;
+                    hx[o] += g * p; hy[o] += g * q; hxx[o] += g * p * p; hyy[o] += g * q * q; hxy[o] += g * p * q;
                 }
-                int o = r * vw + j;
-                hp[0][o] = sx; hp[1][o] = sy; hp[2][o] = sxx; hp[3][o] = syy; hp[4][o] = sxy;
             }
         }
+        // vertical pass row by row, then the SSIM map of that row
+        double[] ux = new double[vw], uy = new double[vw], uxx = new double[vw], uyy = new double[vw], uxy = new double[vw];
         double total = 0;
         for (int i = 0; i < vh; i++) {
-            for (int j = 0; j < vw; j++) {
-                double ux = 0, uy = 0, uxx = 0, uyy = 0, uxy = 0;
-                for (int k = 0; k < WIN; k++) {
-                    int o = (i + k) * vw + j;
-                    double g = KERNEL[k];
-                    ux += g * hp[0][o]; uy += g * hp[1][o]; uxx += g * hp[2][o]; uyy += g * hp[3][o]; uxy += g * hp[4][o];
+            java.util.Arrays.fill(ux, 0); java.util.Arrays.fill(uy, 0); java.util.Arrays.fill(uxx, 0);
+            java.util.Arrays.fill(uyy, 0); java.util.Arrays.fill(uxy, 0);
+            for (int k = 0; k < WIN; k++) {
+                double g = KERNEL[k];
+                int rb = (i + k) * vw;
+                for (int j = 0; j < vw; j++) {
+                    ux[j] += g * hx[rb + j]; uy[j] += g * hy[rb + j]; uxx[j] += g * hxx[rb + j];
+                    uyy[j] += g * hyy[rb + j]; uxy[j] += g * hxy[rb + j];
                 }
-                double vx = uxx - ux * ux, vy = uyy - uy * uy, vxy = uxy - ux * uy;
-                total += ((2 * ux * uy + C1) * (2 * vxy + C2)) / ((ux * ux + uy * uy + C1) * (vx + vy + C2));
             }
+            double rowSum = 0;
+            for (int j = 0; j < vw; j++) {
+                double mx = ux[j], my = uy[j];
+                double vx = uxx[j] - mx * mx, vy = uyy[j] - my * my, vxy = uxy[j] - mx * my;
+                rowSum += ((2 * mx * my + C1) * (2 * vxy + C2)) / ((mx * mx + my * my + C1) * (vx + vy + C2));
+            }
+            total += rowSum;
         }
         return total / ((double) vh * vw);
     }
