@@ -248,7 +248,7 @@ def plain_values():
         "b": b"\x00ab", "bb": bytes(range(256)) * 2, "t0": (), "t1": (1,), "t2": (1, "2"), "t3": (1, 2, 3),
         "t4": (1, 2, 3, 4), "l": [1, [2, 3]], "set": {1}, "fs": frozenset({2}), "none": None, "tf": [True, False],
         "shared": [shared, shared], "ba": bytearray(b"xy"), "od": OrderedDict([("z", 1), ("a", 2)]),
-        "many": list(range(1500)),
+        "many": list(range(1500)), "special": [float("inf"), float("-inf"), float("nan")],
     }
 
 
