@@ -13,6 +13,9 @@ pickle writes the same GLOBAL / STACK_GLOBAL opcodes.
 
 Run from this folder:  python3 make_torch_fixtures.py
 Values are simple formulas repeated in TorchCheckpointTest.java.
+Checked: a real torch.load (PyTorch 1.13.1) reads the state_dict_*.pt, legacy*.pth files to the same tensors,
+storage sharing and state_dict._metadata; the exception is state_dict_be.pt, whose 'byteorder' record PyTorch
+honours only from 2.1 on (as our reader does). make_real_torch_fixtures.py writes files with torch itself.
 """
 import io
 import os
