@@ -128,17 +128,11 @@ final class CpuInterpolate {
                 for (int oh = 0; oh < OH; oh++) {
                     int q = ob + oh * OW;
                     if (!linear) {
-                        int src = xb + (td.i0[od] * H + th.i0[oh]) * W;
-                        for (int ow = 0; ow < OW; ow++) oa[q + ow] = xa[src + iw0[ow]];
+                        gatherRow(xa, xb + (td.i0[od] * H + th.i0[oh]) * W, oa, q, OW, iw0);
                         continue;
                     }
                     int n = rows(td, th, od, oh, H, W, rb, rw);
-                    for (int k = 0; k < n; k++) {
-                        int r = xb + rb[k];
-                        float w = rw[k];
-                        if (k == 0) for (int ow = 0; ow < OW; ow++) oa[q + ow] = w * (lw0[ow] * xa[r + iw0[ow]] + lw1[ow] * xa[r + iw1[ow]]);
-                        else for (int ow = 0; ow < OW; ow++) oa[q + ow] += w * (lw0[ow] * xa[r + iw0[ow]] + lw1[ow] * xa[r + iw1[ow]]);
-                    }
+                    for (int k = 0; k < n; k++) linearRow(xa, xb + rb[k], rw[k], k == 0, oa, q, OW, iw0, iw1, lw0, lw1);
                 }
             }
         });
@@ -163,22 +157,37 @@ final class CpuInterpolate {
                     for (int oh = 0; oh < OH; oh++) {
                         int q = go + ((pl * OD + od) * OH + oh) * OW;
                         if (!linear) {
-                            int dst = ib + (td.i0[od] * H + th.i0[oh]) * W;
-                            for (int ow = 0; ow < OW; ow++) ia[dst + iw0[ow]] += ga[q + ow];
+                            scatterRow(ga, q, ia, ib + (td.i0[od] * H + th.i0[oh]) * W, OW, iw0);
                             continue;
                         }
                         int n = rows(td, th, od, oh, H, W, rb, rw);
-                        for (int k = 0; k < n; k++) {
-                            int r = ib + rb[k];
-                            float w = rw[k];
-                            for (int ow = 0; ow < OW; ow++) {
-                                float g = w * ga[q + ow];
-                                ia[r + iw0[ow]] += lw0[ow] * g;
-                                ia[r + iw1[ow]] += lw1[ow] * g;
-                            }
-                        }
+                        for (int k = 0; k < n; k++) scatterLinearRow(ga, q, rw[k], ia, ib + rb[k], OW, iw0, iw1, lw0, lw1);
                     }
             }
         });
+    }
+
+    // ------------------------------------------------------------------ row bodies (small methods: compiled on their own)
+
+    /** out[q + ow] (= or +=) w * (lw0 * x[r + iw0] + lw1 * x[r + iw1]). */
+    private static void linearRow(float[] x, int r, float w, boolean first, float[] out, int q, int n, int[] iw0, int[] iw1, float[] lw0, float[] lw1) {
+        if (first) for (int ow = 0; ow < n; ow++) out[q + ow] = w * (lw0[ow] * x[r + iw0[ow]] + lw1[ow] * x[r + iw1[ow]]);
+        else for (int ow = 0; ow < n; ow++) out[q + ow] += w * (lw0[ow] * x[r + iw0[ow]] + lw1[ow] * x[r + iw1[ow]]);
+    }
+
+    private static void gatherRow(float[] x, int r, float[] out, int q, int n, int[] iw) {
+        for (int ow = 0; ow < n; ow++) out[q + ow] = x[r + iw[ow]];
+    }
+
+    private static void scatterLinearRow(float[] g, int q, float w, float[] gi, int r, int n, int[] iw0, int[] iw1, float[] lw0, float[] lw1) {
+        for (int ow = 0; ow < n; ow++) {
+            float v = w * g[q + ow];
+            gi[r + iw0[ow]] += lw0[ow] * v;
+            gi[r + iw1[ow]] += lw1[ow] * v;
+        }
+    }
+
+    private static void scatterRow(float[] g, int q, float[] gi, int r, int n, int[] iw) {
+        for (int ow = 0; ow < n; ow++) gi[r + iw[ow]] += g[q + ow];
     }
 }

@@ -30,7 +30,7 @@ final class CpuNormalize {
     /** Elements of a row per work unit (inner == 1). */
     static final int CH = 8192;
     /** Columns per work unit (inner > 1). */
-    static final int IB = 512;
+    static final int IB = 2048;
 
     // ------------------------------------------------------------------ shared row algebra
 
