@@ -113,8 +113,15 @@ public final class CpuElementwise {
             case SIGMOID -> { for (; i < up; i += L) { var v = FloatVector.fromArray(S, x, xo + i); sigmoidV(v).intoArray(y, yo + i); } }
             case SILU -> { for (; i < up; i += L) { var v = FloatVector.fromArray(S, x, xo + i); v.mul(sigmoidV(v)).intoArray(y, yo + i); } }
             case SILU_GRAD -> { for (; i < up; i += L) {
-                var v = FloatVector.fromArray(S, x, xo + i); var sg = sigmoidV(v);
-                sg.mul(v.mul(sg.neg().add(1f)).add(1f)).intoArray(y, yo + i); } }
+                // s * (1 + x * (1 - s)) with 1 - s = e * s, e = exp(-x): no cancellation in 1 - s for large x;
+                // e is capped at exp(80) so e * s stays finite where s underflows (the result is ~0 there anyway)
+                var v = FloatVector.fromArray(S, x, xo + i);
+                var e = v.neg().min(80f).lanewise(VectorOperators.EXP);
+                var sg = FloatVector.broadcast(S, 1f).div(e.add(1f));
+                sg.mul(v.mul(e.mul(sg)).add(1f))
+                        .blend(0f, v.compare(VectorOperators.LT, -80f))            // |silu'(x)| < 1e-33 there; limit 0 at -inf
+                        .blend(1f, v.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY)) // limit 1 at +inf
+                        .intoArray(y, yo + i); } }
             default -> { /* scalar below */ }
         }
         for (; i < n; i++) y[yo + i] = (float) ScalarMath.unary(op, x[xo + i], a, b);
