@@ -375,6 +375,7 @@ public final class AutogradOps implements TensorOps {
     }
 
     @Override public Tensor argReduce(ReduceOp op, Tensor x, int dim, boolean keepdim) {
+        if (x.dim() == 0) return Tensor.zeros(DType.I64, x.device());
         if (x.size(dim) == 0) throw new IllegalArgumentException(op.name().toLowerCase() + "(): cannot reduce an empty dimension");
         int[] ks = x.shape();
         ks[dim] = 1;

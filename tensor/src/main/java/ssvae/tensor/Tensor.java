@@ -418,6 +418,7 @@ public final class Tensor {
 
     /** Splits into n chunks along dim (the last may be smaller), like torch.chunk. */
     public List<Tensor> chunk(int n, int d) {
+        if (n <= 0) throw new IllegalArgumentException("chunk count must be positive, got " + n);
         int dd = Shape.dim(d, dim());
         int size = Math.ceilDiv(shape[dd], n);
         return split(Math.max(size, 1), dd);
@@ -426,6 +427,7 @@ public final class Tensor {
     /** torch.split with a chunk size. */
     public List<Tensor> split(int size, int d) {
         int dd = Shape.dim(d, dim());
+        if (size <= 0 && shape[dd] > 0) throw new IllegalArgumentException("split size must be positive, got " + size);
         List<Tensor> out = new ArrayList<>();
         for (int s = 0; s < shape[dd]; s += size) out.add(narrow(dd, s, Math.min(size, shape[dd] - s)));
         if (out.isEmpty()) out.add(narrow(dd, 0, 0));
@@ -436,7 +438,10 @@ public final class Tensor {
     public List<Tensor> split(int[] sizes, int d) {
         int dd = Shape.dim(d, dim());
         int total = 0;
-        for (int s : sizes) total += s;
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("split sizes must be non-negative, got " + Arrays.toString(sizes));
+            total += s;
+        }
         if (total != shape[dd]) throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not sum to " + shape[dd]);
         List<Tensor> out = new ArrayList<>();
         int s0 = 0;
