@@ -37,6 +37,32 @@ class IndexingTest {
         assertArrayEquals(new double[] {1, 1, 0, 0, 3, 3}, x.grad().toDoubleArray(), 0);
     }
 
+    @Test void largeSlabsTakeTheCopyKernelPath() {
+        // slabs >= CpuIndex.SLAB elements per index go through the strided copy / add kernels
+        Tensor x = ar(3, 40, 20).permute(1, 0, 2).requiresGrad(true); // [40, 3, 20], non-contiguous
+        Tensor idx = Tensor.fromLongs(new long[] {2, 0, 2, 2, -1});
+        Tensor y = x.indexSelect(1, idx);
+        assertArrayEquals(new int[] {40, 5, 20}, y.shape());
+        for (int a = 0; a < 40; a += 13) for (int j = 0; j < 5; j++) for (int c = 0; c < 20; c += 7) {
+            int src = new int[] {2, 0, 2, 2, 2}[j];
+            assertEquals(src * 800 + a * 20 + c, y.get(a, j, c), 0.0);
+        }
+        Tensor w = Tensor.fromArray(new double[] {1, 10, 100, 1000, 10000}, 1, 5, 1);
+        y.mul(w).sum().backward();
+        double[] gx = x.grad().contiguous().toDoubleArray(); // x.grad has x's shape [40, 3, 20]
+        for (int a = 0; a < 40; a++) for (int k = 0; k < 3; k++) for (int c = 0; c < 20; c++) {
+            double e = k == 0 ? 10 : k == 2 ? 1 + 100 + 1000 + 10000 : 0;
+            assertEquals(e, gx[(a * 3 + k) * 20 + c], 0.0);
+        }
+        // F32 replicate padding of a video-like tensor along time, checked against the per-frame definition
+        Tensor v = ar(2, 3, 16, 32).to(ssvae.tensor.DType.F32);
+        Tensor p = v.pad(new int[] {0, 0, 0, 0, 2, 1}, ssvae.tensor.PadMode.REPLICATE, 0);
+        assertArrayEquals(new int[] {2, 6, 16, 32}, p.shape());
+        int[] from = {0, 0, 0, 1, 2, 2};
+        for (int t = 0; t < 6; t++)
+            assertArrayEquals(v.select(1, from[t]).toFloatArray(), p.select(1, t).toFloatArray(), 0f, "frame " + t);
+    }
+
     @Test void gather() {
         Tensor x = ar(3, 4);
         Tensor idx = Tensor.fromLongs(new long[] {3, 0, 1, 1, -1, 2}, 3, 2);

@@ -6,6 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 import ssvae.tensor.BinaryOp;
 import ssvae.tensor.CpuStorage;
 import ssvae.tensor.DType;
+import ssvae.tensor.Half;
 import ssvae.tensor.Tensor;
 import ssvae.tensor.UnaryOp;
 
@@ -52,6 +53,18 @@ public final class CpuElementwise {
             lp.run(b -> { for (int i = 0, p = b[0], q = b[1]; i < n; i++, p += ss, q += ds) y[q] = (float) x[p]; });
             return;
         }
+        if (src.dtype() == DType.F32 && (dst.dtype() == DType.BF16 || dst.dtype() == DType.F16)) {
+            float[] x = s.f32(); short[] y = d.i16();
+            boolean bf = dst.dtype() == DType.BF16;
+            lp.run(b -> { for (int i = 0, p = b[0], q = b[1]; i < n; i++, p += ss, q += ds) y[q] = bf ? Half.floatToBf16(x[p]) : Half.floatToF16(x[p]); });
+            return;
+        }
+        if ((src.dtype() == DType.BF16 || src.dtype() == DType.F16) && dst.dtype() == DType.F32) {
+            short[] x = s.i16(); float[] y = d.f32();
+            boolean bf = src.dtype() == DType.BF16;
+            lp.run(b -> { for (int i = 0, p = b[0], q = b[1]; i < n; i++, p += ss, q += ds) y[q] = bf ? Half.bf16ToFloat(x[p]) : Half.f16ToFloat(x[p]); });
+            return;
+        }
         if (isInt(src.dtype()) && isInt(dst.dtype())) {
             lp.run(b -> { for (int i = 0, p = b[0], q = b[1]; i < n; i++, p += ss, q += ds) d.setLong(q, s.getLong(p)); });
             return;
@@ -81,6 +94,7 @@ public final class CpuElementwise {
             float[] xa = s.f32(), ya = d.f32();
             float fa = (float) a, fb = (float) b;
             if (xs == 1 && ys == 1) lp.run(bs -> unaryF32Row(op, xa, bs[0], ya, bs[1], n, fa, fb, a, b));
+            else if (vectorised(op) && xs != 0) lp.run(bs -> unaryF32Strided(op, xa, bs[0], xs, ya, bs[1], ys, n, fa, fb, a, b));
             else lp.run(bs -> { for (int i = 0, p = bs[0], q = bs[1]; i < n; i++, p += xs, q += ys) ya[q] = (float) ScalarMath.unary(op, xa[p], a, b); });
             return;
         }
@@ -90,6 +104,28 @@ public final class CpuElementwise {
             return;
         }
         lp.run(bs -> { for (int i = 0, p = bs[0], q = bs[1]; i < n; i++, p += xs, q += ys) d.setDouble(q, ScalarMath.unary(op, s.getDouble(p), a, b)); });
+    }
+
+    /** Ops with a vector implementation in {@link #unaryF32Row}. */
+    static boolean vectorised(UnaryOp op) {
+        return switch (op) {
+            case AFFINE, NEG, SQUARE, ABS, SQRT, RSQRT, RECIPROCAL, EXP, LOG, TANH, RELU, CLAMP, LEAKY_RELU, SIGMOID, SILU, SILU_GRAD -> true;
+            default -> false;
+        };
+    }
+
+    private static final int TILE = 1024;
+    private static final ThreadLocal<float[]> TILE_BUF = ThreadLocal.withInitial(() -> new float[TILE]);
+
+    /** A strided row (permuted or sliced input/output) through the vector row kernel in tiles of TILE elements. */
+    static void unaryF32Strided(UnaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, int n, float fa, float fb, double a, double b) {
+        float[] buf = TILE_BUF.get();
+        for (int c = 0; c < n; c += TILE) {
+            int m = Math.min(TILE, n - c);
+            for (int i = 0, p = xo + c * xs; i < m; i++, p += xs) buf[i] = x[p];
+            unaryF32Row(op, buf, 0, buf, 0, m, fa, fb, a, b);
+            for (int i = 0, q = yo + c * ys; i < m; i++, q += ys) y[q] = buf[i];
+        }
     }
 
     /** F32 unit-stride row; vectorised for the ops that dominate model code, scalar reference for the rest. */

@@ -100,6 +100,17 @@ class ElementwiseKernelTest {
         }
     }
 
+    @Test void longStridedRowsAreTiled() {
+        Random r = new Random(16);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.SILU, UnaryOp.TANH, UnaryOp.CLAMP}) for (Layouts.Kind k : new Layouts.Kind[] {Layouts.Kind.TRANSPOSED, Layouts.Kind.FLIPPED, Layouts.Kind.STRIDED}) {
+            double[] p = params(op);
+            Tensor x = Layouts.f32(Layouts.values(r, 2 * 2500, true), 2, 2500, k);
+            Tensor out = Layouts.f32(new float[2 * 2500], 2, 2500, Layouts.Kind.TRANSPOSED);
+            CpuElementwise.unary(op, x, out, p[0], p[1]);
+            for (int i = 0; i < 5000; i++) check(op + " " + k + " long row " + i, (float) ScalarMath.unary(op, Layouts.at(x, i), p[0], p[1]), (float) Layouts.at(out, i), tol(op));
+        }
+    }
+
     @Test void everyBinaryOpF32MatchesScalarReference() {
         Random r = new Random(13);
         Layouts.Kind[] kinds = Layouts.Kind.values();
