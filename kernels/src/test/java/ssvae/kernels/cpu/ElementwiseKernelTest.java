@@ -111,6 +111,26 @@ class ElementwiseKernelTest {
         }
     }
 
+    @Test void longContiguousRowsAreSplitIndependentlyOfThreads() {
+        int n = 3 * StridedLoop.SEG + 77;
+        float[] v = Layouts.values(new Random(17), n, true);
+        float[][] got = new float[2][];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                Parallel.setThreads(t);
+                Tensor out = Layouts.empty(DType.F32, n);
+                CpuElementwise.unary(UnaryOp.SILU, Tensor.fromArray(v), out, 0, 0);
+                Tensor sum = Layouts.empty(DType.F32, n);
+                CpuElementwise.binary(BinaryOp.ADD, out, new Tensor(new ssvae.tensor.CpuStorage(DType.F32, new float[] {0.5f}), new int[] {n}, new int[] {0}, 0), sum);
+                got[t - 1] = ((ssvae.tensor.CpuStorage) sum.storage()).f32();
+            }
+        } finally {
+            Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        }
+        assertArrayEquals(got[0], got[1], 0f, "bit-identical with 1 and 2 threads");
+        for (int i = 0; i < n; i++) check("silu+0.5 at " + i, (float) ((float) ScalarMath.unary(UnaryOp.SILU, v[i], 0, 0) + 0.5f), got[0][i], new Tol(4, 1e-6));
+    }
+
     @Test void everyBinaryOpF32MatchesScalarReference() {
         Random r = new Random(13);
         Layouts.Kind[] kinds = Layouts.Kind.values();
