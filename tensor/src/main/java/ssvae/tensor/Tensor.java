@@ -154,6 +154,12 @@ public final class Tensor {
     // random ----------------------------------------------------------------
 
     private static Tensor random(RandomKind kind, double a, double b, Generator g, DType dt, Device dev, int[] shape) {
+        if (!dt.floating && kind != RandomKind.BERNOULLI) throw new IllegalArgumentException(kind.name().toLowerCase() + " needs a floating dtype, got " + dt);
+        switch (kind) {
+            case UNIFORM -> { if (!(a <= b)) throw new IllegalArgumentException("uniform expects from <= to, got [" + a + ", " + b + ")"); }
+            case NORMAL -> { if (!(b >= 0)) throw new IllegalArgumentException("normal expects std >= 0, got " + b); }
+            case BERNOULLI -> { if (!(a >= 0 && a <= 1)) throw new IllegalArgumentException("bernoulli expects 0 <= p <= 1, got " + a); }
+        }
         Tensor t = empty(dt, dev, shape);
         long off = g.reserve(t.numel());
         Backends.get(dev).random(kind, t, a, b, g.seed(), off);
@@ -757,6 +763,7 @@ public final class Tensor {
         checkInPlace();
         Tensor s = src.detach();
         if (!s.device().equals(device())) s = Ops.get().copy(s, s.dtype(), device()).detach();
+        else if (s.storage == storage) s = Ops.get().copy(s, s.dtype(), device()).detach(); // overlapping source, e.g. x.copy_(x.flip(0))
         if (!Arrays.equals(s.shape, shape)) s = s.expand(shape).detach();
         backend().copy(s, this);
         return this;

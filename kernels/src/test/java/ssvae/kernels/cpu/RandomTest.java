@@ -81,6 +81,17 @@ class RandomTest {
         for (float v : r) assertTrue(v >= 0 && v < 1);
     }
 
+    @Test void badParametersAreRejected() {
+        Generator g = new Generator(1);
+        assertThrows(IllegalArgumentException.class, () -> Tensor.bernoulli(g, 1.5, DType.F32, Device.CPU, 3));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.uniform(g, 2, 1, DType.F32, Device.CPU, 3));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.normal(g, 0, -1, DType.F32, Device.CPU, 3));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.rand(g, DType.I64, Device.CPU, 3));
+        assertEquals(0, Tensor.rand(g, 0, 4).numel());
+        long[] mask = Tensor.bernoulli(g, 0.5, DType.BOOL, Device.CPU, 64).toLongArray(); // masks may be drawn as bool
+        for (long v : mask) assertTrue(v == 0 || v == 1);
+    }
+
     @Test void randpermIsAPermutation() {
         Generator g = new Generator(8);
         for (int n : new int[] {0, 1, 2, 17, 1000}) {
