@@ -25,6 +25,7 @@ import ssvae.tensor.UnaryOp;
  */
 public final class CudaBackend implements Backend {
     private volatile Object cublas;  // Cublas or String (why not)
+    private volatile Object cudnn;   // Cudnn or String (why not)
 
     @Override public Device.Type deviceType() { return Device.Type.CUDA; }
     @Override public String name() { return "cuda"; }
@@ -42,7 +43,7 @@ public final class CudaBackend implements Backend {
         CudaRuntime r = CudaRuntime.get();
         if (r == null) return "cuda: unavailable (" + CudaRuntime.reason() + ")";
         return "cuda:" + r.ordinal + " " + r.deviceName + " (compute capability " + r.ccMajor + "." + r.ccMinor + ", driver "
-                + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); cuBLAS: " + vendorStatus();
+                + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); vendor libraries: " + vendorStatus();
     }
 
     public CachingAllocator.Stats memoryStats() { return rt().allocator.stats(); }
@@ -181,12 +182,47 @@ public final class CudaBackend implements Backend {
         return null;
     }
 
-    /** "loaded libcublas.so.13", "not used (own kernels)" or why it is missing. */
+    private Cudnn cudnn() {
+        GpuKernels mode = GpuKernels.fromSystem();
+        if (mode == GpuKernels.OWN) return null;
+        Object c = cudnn;
+        if (c == null) {
+            synchronized (this) {
+                if (cudnn == null) cudnn = Cudnn.load(rt().stream.handle());
+                c = cudnn;
+            }
+        }
+        if (c instanceof Cudnn cd) return cd;
+        if (mode == GpuKernels.VENDOR)
+            throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but " + c);
+        return null;
+    }
+
+    /** "cuBLAS: loaded libcublas.so.13; cuDNN: ...", "not used (own kernels)" or why a library is missing. */
     public String vendorStatus() {
         if (GpuKernels.fromSystem() == GpuKernels.OWN) return "not used (" + GpuKernels.PROPERTY + "=own)";
-        Object c = cublas;
-        if (c == null && CudaRuntime.get() != null) { try { cublas(); } catch (IllegalStateException e) { return e.getMessage(); } c = cublas; }
-        return c instanceof Cublas cb ? "loaded " + cb.location : String.valueOf(c);
+        if (CudaRuntime.get() == null) return "not loaded (" + CudaRuntime.reason() + ")";
+        String b, d;
+        try { Cublas cb = cublas(); b = cb != null ? "loaded " + cb.location : String.valueOf(cublas); } catch (IllegalStateException e) { b = e.getMessage(); }
+        try { Cudnn cd = cudnn(); d = cd != null ? "loaded " + cd.location : String.valueOf(cudnn); } catch (IllegalStateException e) { d = e.getMessage(); }
+        return "cuBLAS " + b + "; cuDNN " + d;
+    }
+
+    /** Runs a convolution pass in cuDNN when allowed and possible; false means "use our kernels". */
+    private boolean vendorConv(Cudnn.Kind kind, ConvParams p, int[] xs, int[] ws, int[] ys, Tensor x, Tensor w, Tensor y) {
+        Cudnn cd = Cudnn.supports(p, x.dtype(), w.dtype(), y.dtype()) ? cudnn() : null;
+        if (cd == null) {
+            if (GpuKernels.fromSystem() == GpuKernels.VENDOR)
+                throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but cuDNN cannot take this convolution (dtypes "
+                        + x.dtype() + "/" + w.dtype() + "/" + y.dtype() + ", asymmetric padding or cuDNN missing)");
+            return false;
+        }
+        CudaRuntime r = rt();
+        CachingAllocator.Block[] wsBlock = new CachingAllocator.Block[1];
+        cd.run(kind, x.dtype(), p, xs, ws, ys, at(x, "conv x"), at(w, "conv w"), at(y, "conv y"),
+                bytes -> { wsBlock[0] = r.allocator.allocate(bytes); return wsBlock[0].address(); },
+                addr -> r.allocator.release(wsBlock[0]));
+        return true;
     }
 
     @Override public void matmul(Tensor a, Tensor b, Tensor out) {
@@ -272,6 +308,11 @@ public final class CudaBackend implements Backend {
         int[] xs = x.shape(), ws = w.shape(), os = out.shape();
         int g = p.groups();
         if (out.numel() == 0) return;
+        if ((bias == null || bias.dtype() == out.dtype()) && vendorConv(Cudnn.Kind.FORWARD, p, xs, ws, os, x, w, out)) {
+            if (bias != null)
+                binary(BinaryOp.ADD, out, new Tensor(bias.storage(), os, new int[] {0, bias.stride(0), 0, 0, 0}, bias.offset()), out);
+            return;
+        }
         convLaunch("fwd", Variant.of(x.dtype(), w.dtype()), ws[0] / g, os[0] * os[2] * os[3] * os[4], g,
                 base(x, "conv input"), base(w, "conv weight"), bias == null ? 0L : base(bias, "conv bias"), base(out, "conv output"),
                 convStruct(p, xs, ws, os, x, w, out, bias));
@@ -282,6 +323,7 @@ public final class CudaBackend implements Backend {
         int[] xs = gradIn.shape(), ws = w.shape(), os = gradOut.shape();
         int g = p.groups();
         if (gradIn.numel() == 0) return;
+        if (vendorConv(Cudnn.Kind.BACKWARD_DATA, p, xs, ws, os, gradIn, w, gradOut)) return;
         convLaunch("bwd_input", Variant.of(gradOut.dtype(), w.dtype()), xs[1] / g, xs[0] * xs[2] * xs[3] * xs[4], g,
                 base(gradOut, "conv grad-output"), base(w, "conv weight"), base(gradIn, "conv grad-input"),
                 convStruct(p, xs, ws, os, gradIn, w, gradOut, null));
@@ -292,6 +334,7 @@ public final class CudaBackend implements Backend {
         int[] xs = x.shape(), ws = gradW.shape(), os = gradOut.shape();
         int g = p.groups();
         if (gradW.numel() == 0) return;
+        if (vendorConv(Cudnn.Kind.BACKWARD_FILTER, p, xs, ws, os, x, gradW, gradOut)) return;
         convLaunch("bwd_weight", Variant.of(x.dtype(), gradOut.dtype()), ws[0] / g, ws[1] * ws[2] * ws[3] * ws[4], g,
                 base(x, "conv input"), base(gradOut, "conv grad-output"), base(gradW, "conv grad-weight"),
                 convStruct(p, xs, ws, os, x, gradW, gradOut, null));

@@ -206,6 +206,30 @@ class CudaOpsTest {
         }
     }
 
+    @Test void convOwnAndVendorWithSymmetricPadding() {
+        CudaBackend g = cuda();
+        ConvParams p = ConvParams.of(new int[] {1, 1, 2}, new int[] {1, 1, 1}, new int[] {1, 1, 1}, 1);
+        int[] xs = {1, 3, 4, 6, 9}, ws = {5, 3, 3, 3, 3};
+        int[] os = {1, 5, p.outSize(0, 4, 3), p.outSize(1, 6, 3), p.outSize(2, 9, 3)};
+        for (String choice : new String[] {"own", "auto"}) {
+            for (DType d : FLOATS) {
+                withKernels(choice, () -> {
+                    Tensor[] x = contiguous(d, 40, xs), w = contiguous(d, 41, ws), bias = contiguous(d, 42, 5), go = contiguous(d, 43, os);
+                    Tensor[] out = outputs(d, os), gi = outputs(d, xs), gw = outputs(d, ws);
+                    CPU.convForward(p, x[0], w[0], bias[0], out[0]);
+                    g.convForward(p, x[1], w[1], bias[1], out[1]);
+                    assertClose(out[0], out[1], accumulated(d, 81), "conv forward " + choice + " " + d);
+                    CPU.convBackwardInput(p, go[0], w[0], gi[0]);
+                    g.convBackwardInput(p, go[1], w[1], gi[1]);
+                    assertClose(gi[0], gi[1], accumulated(d, 135), "conv grad-input " + choice + " " + d);
+                    CPU.convBackwardWeight(p, x[0], go[0], gw[0]);
+                    g.convBackwardWeight(p, x[1], go[1], gw[1]);
+                    assertClose(gw[0], gw[1], accumulated(d, os[2] * os[3] * os[4]), "conv grad-weight " + choice + " " + d);
+                });
+            }
+        }
+    }
+
     @Test void softmaxRowsAndColumnsForwardAndBackward() {
         CudaBackend g = cuda();
         for (DType d : FLOATS) {
