@@ -590,6 +590,107 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    // ------------------------------------------------------------------ SSVAE regularisers (src-cu/fused.cu)
+
+    private static int[] lcrGeometry(Tensor z, int[] window) {
+        requireContiguous(z, "LCR latent");
+        if (z.dim() != 5) throw new IllegalArgumentException("LCR takes a 5-D latent (B, D, F, H, W), got " + z.dim() + " dims");
+        if (window == null || window.length != 3) throw new IllegalArgumentException("LCR window must be [t, h, w]");
+        int[] s = z.shape();
+        int tw = window[0], hw = window[1], ww = window[2];
+        if (tw < 1 || hw < 1 || ww < 1) throw new IllegalArgumentException("LCR window sizes must be >= 1");
+        if (s[3] % hw != 0 || s[4] % ww != 0)
+            throw new IllegalArgumentException("LCR: H and W (" + s[3] + ", " + s[4] + ") must be divisible by " + hw + " and " + ww);
+        if (s[2] > 1 && (s[2] - 1) % tw != 0)
+            throw new IllegalArgumentException("LCR: F - 1 = " + (s[2] - 1) + " must be divisible by the temporal window " + tw);
+        if (hw * ww < 2) throw new IllegalArgumentException("LCR: a spatial window needs at least 2 latent pixels");
+        if (tw * hw * ww > 1024) throw new IllegalArgumentException("LCR: windows of more than 1024 latent pixels are not supported");
+        return s;
+    }
+
+    /** Number of (window, pair) terms averaged by part 0 (first frame) or 1 (video). */
+    static double lcrCount(int[] s, int[] window, int part) {
+        long spatial = (long) (s[3] / window[1]) * (s[4] / window[2]);
+        long windows = part == 0 ? s[0] * spatial : (long) s[0] * ((s[2] - 1) / window[0]) * spatial;
+        long n = (long) (part == 0 ? 1 : window[0]) * window[1] * window[2];
+        return (double) windows * n * (n - 1) / 2;
+    }
+
+    private void lcrLaunch(String fn, Tensor z, int[] s, int[] window, int part, Object... tail) {
+        int n = (part == 0 ? 1 : window[0]) * window[1] * window[2];
+        int windows = (int) (part == 0 ? (long) s[0] * (s[3] / window[1]) * (s[4] / window[2])
+                : (long) s[0] * ((s[2] - 1) / window[0]) * (s[3] / window[1]) * (s[4] / window[2]));
+        byte[] a = new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
+                .i32(part).i32(dt(z)).bytes();
+        Object[] args = new Object[2 + tail.length];
+        args[0] = at(z, "LCR latent");
+        args[1] = a;
+        System.arraycopy(tail, 0, args, 2, tail.length);
+        rt().launch("fused", fn, Math.min(windows, LaunchConfig.MAX_BLOCKS), 1, 1, Math.ceilDiv(n, 32) * 32, (s[1] + 1) * 8, args);
+    }
+
+    /**
+     * SSVAE local correlation (windowed_localcorr_z with renorm=True) of an already channel-normalised latent z
+     * (B, D, F, H, W): {first-frame/image mean correlation, video mean correlation (NaN when F == 1)}.
+     */
+    public double[] lcrForward(Tensor z, int[] window) {
+        int[] s = lcrGeometry(z, window);
+        CudaRuntime r = rt();
+        Tensor acc = Tensor.zeros(DType.F64, Device.cuda(r.ordinal), 2);
+        try {
+            lcrLaunch("lcr_forward", z, s, window, 0, base(acc, "acc"));
+            if (s[2] > 1) lcrLaunch("lcr_forward", z, s, window, 1, base(acc, "acc") + 8);
+            double[] out = new double[2];
+            r.download(cs(acc, "acc").pointer(0), out, 0, 2, 8);
+            return new double[] {out[0] / lcrCount(s, window, 0), s[2] > 1 ? out[1] / lcrCount(s, window, 1) : Double.NaN};
+        } finally {
+            acc.storage().release();
+        }
+    }
+
+    /** gz = d(gFirst * first + gVideo * video)/dz for the values of {@link #lcrForward} (gVideo ignored when F == 1). */
+    public void lcrBackward(Tensor z, int[] window, double gFirst, double gVideo, Tensor gz) {
+        int[] s = lcrGeometry(z, window);
+        requireContiguous(gz, "LCR gradient");
+        Shapes.same(z, gz, "LCR backward");
+        if (gz.dtype() != z.dtype()) throw new IllegalArgumentException("LCR gradient must have the latent's dtype");
+        lcrLaunch("lcr_backward", z, s, window, 0, gFirst / lcrCount(s, window, 0), at(gz, "gz"));
+        if (s[2] > 1) lcrLaunch("lcr_backward", z, s, window, 1, gVideo / lcrCount(s, window, 1), at(gz, "gz"));
+    }
+
+    private static byte[] lmrArgs(Tensor z, Tensor token, Tensor blockMask, int[] block) {
+        requireContiguous(z, "LMR latent");
+        if (z.dim() != 5) throw new IllegalArgumentException("LMR takes a 5-D latent (B, C, T, H, W)");
+        if (block == null || block.length != 3 || block[0] < 1 || block[1] < 1 || block[2] < 1)
+            throw new IllegalArgumentException("LMR block size must be three positive ints");
+        int[] s = z.shape();
+        int blocks = (s[2] / block[0]) * (s[3] / block[1]) * (s[4] / block[2]);
+        requireContiguous(blockMask, "LMR block mask");
+        if (blockMask.dtype() != DType.U8 && blockMask.dtype() != DType.BOOL) throw new IllegalArgumentException("LMR block mask must be U8 or BOOL");
+        if (blockMask.numel() != blocks) throw new IllegalArgumentException("LMR block mask needs " + blocks + " entries, got " + blockMask.numel());
+        requireContiguous(token, "LMR mask token");
+        if (token.numel() != s[1]) throw new IllegalArgumentException("LMR mask token needs " + s[1] + " channels, got " + token.numel());
+        return new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(block[0]).i32(block[1]).i32(block[2])
+                .i32(dt(z)).i32(dt(token)).bytes();
+    }
+
+    /** SSVAE LMR: out = where(mask, token[c], z) with one mask byte per t x h x w block (apply_lmr). */
+    public void lmrApply(Tensor z, Tensor token, Tensor blockMask, int[] block, Tensor out) {
+        byte[] a = lmrArgs(z, token, blockMask, block);
+        requireContiguous(out, "LMR output");
+        Shapes.same(z, out, "LMR");
+        rt().launch1d("fused", "lmr_apply", z.numel(), at(z, "z"), at(token, "token"), at(blockMask, "mask"), at(out, "out"), a);
+    }
+
+    /** Gradients of {@link #lmrApply}: gz = gOut where unmasked (0 elsewhere); gToken (overwritten) = sum of gOut over masked positions. */
+    public void lmrBackward(Tensor gOut, Tensor blockMask, int[] block, Tensor gz, Tensor gToken) {
+        byte[] a = lmrArgs(gOut, gToken, blockMask, block);
+        requireContiguous(gz, "LMR latent gradient");
+        Shapes.same(gOut, gz, "LMR backward");
+        fill(gToken, 0);
+        rt().launch1d("fused", "lmr_backward", gOut.numel(), at(gOut, "gOut"), at(blockMask, "mask"), at(gz, "gz"), at(gToken, "gToken"), a);
+    }
+
     /** Shape checks shared by the ops. */
     static final class Shapes {
         private Shapes() {}

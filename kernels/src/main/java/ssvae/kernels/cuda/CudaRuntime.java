@@ -30,7 +30,7 @@ import jcuda.driver.JCudaDriver;
 final class CudaRuntime {
     /** Kernel modules: src-cu/NAME.cu compiled to the class-path resource cuda/NAME.fatbin. */
     static final List<String> MODULES = List.of("elementwise", "reduce", "gemm", "softmax", "normalize", "interpolate",
-            "pool", "index", "random", "optim");
+            "pool", "index", "random", "optim", "fused");
 
     static final String DEVICE_PROPERTY = "ssvae.cuda.device";
 
