@@ -213,6 +213,8 @@ public final class AutogradOps implements TensorOps {
 
     @Override public Tensor unary(UnaryOp op, Tensor x, double a, double b) {
         DType dt = boolResult(op) ? DType.BOOL : x.dtype().floating || keepsIntType(op, a, b) ? x.dtype() : DType.F32;
+        if (dt == DType.BOOL && !boolResult(op) && (op == UnaryOp.AFFINE || op == UnaryOp.SQUARE || op == UnaryOp.NEG))
+            dt = DType.I64; // arithmetic on bool counts in int64, as torch (True + 1 == 2)
         Tensor out = Tensor.empty(dt, x.device(), x.shape());
         be(x).unary(op, x, out, a, b);
         if (boolResult(op)) return out;
@@ -285,8 +287,9 @@ public final class AutogradOps implements TensorOps {
             case MUL -> { if (n[0]) ga = g.mul(b); if (n[1]) gb = g.mul(a); }
             case DIV -> { if (n[0]) ga = g.div(b); if (n[1]) gb = g.mul(y).div(b).neg(); }
             case POW -> {
-                if (n[0]) ga = g.mul(b).mul(a.pow(b.sub(1)));
-                if (n[1]) gb = g.mul(y).mul(a.log());
+                // derivatives.yaml pow_backward_self / pow_backward_exponent: masked where the formula is 0 * inf
+                if (n[0]) ga = g.mul(b.mul(a.pow(b.sub(1))).maskedFill(b.eq(0), 0));
+                if (n[1]) gb = g.mul(y.mul(a.log()).maskedFill(a.eq(0).logicalAnd(b.ge(0)), 0));
             }
             case MAX, MIN -> {
                 Tensor win = op == BinaryOp.MAX ? a.gt(b) : a.lt(b);
@@ -339,7 +342,7 @@ public final class AutogradOps implements TensorOps {
             Tensor gk = g.reshape(ks);
             return new Tensor[] {switch (op) {
                 case SUM -> gk.expand(xs);
-                case PROD -> gk.mul(keep).div(x);
+                case PROD -> prodGrad(x, keep, gk, dims);
                 case MAX, MIN -> {
                     Tensor mask = x.eq(keep).to(g.dtype());
                     yield gk.mul(mask).div(mask.sum(dims, true));
@@ -355,6 +358,20 @@ public final class AutogradOps implements TensorOps {
             squeezed[k++] = xs[i];
         }
         return res.view(squeezed);
+    }
+
+    /**
+     * Gradient of prod over dims (PyTorch prod_backward): g * prod / x where no zero is in the group; where the group
+     * has exactly one zero, that element gets g * (product of the others) and the rest 0; two or more zeros give 0.
+     */
+    static Tensor prodGrad(Tensor x, Tensor prod, Tensor gk, int[] dims) {
+        Tensor zero = x.eq(0);
+        Tensor nz = Tensor.where(zero, x.scalarLike(1), x);
+        Tensor prodNz = nz.prod(dims, true);
+        Tensor zeros = zero.to(DType.I64).sum(dims, true);
+        Tensor noZero = gk.mul(prod).div(nz);
+        Tensor oneZero = Tensor.where(zero.logicalAnd(zeros.eq(1)), gk.mul(prodNz), x.scalarLike(0));
+        return Tensor.where(zeros.eq(0), noZero, oneZero);
     }
 
     @Override public Tensor argReduce(ReduceOp op, Tensor x, int dim, boolean keepdim) {

@@ -112,8 +112,12 @@ final class Engine {
                             needs[i] = needs[i] && (p != null ? needed.contains(p) : cap.isTarget(in));
                         }
                     }
-                    gIn = n.rule.apply(gOut, needs);
-                    if (!retainGraph) n.release();
+                    boolean anyNeeded = false;
+                    for (boolean b : needs) anyNeeded |= b;
+                    if (anyNeeded) { // e.g. the node of a requested non-leaf input: nothing upstream wants a gradient
+                        gIn = n.rule.apply(gOut, needs);
+                        if (!retainGraph) n.release();
+                    }
                 }
                 for (int i = 0; i < n.inputs.length; i++) {
                     Tensor in = n.inputs[i];

@@ -95,6 +95,9 @@ final class NnPrimitives {
         int k = x.dim() - 2;
         if (outSize.length != k) throw new IllegalArgumentException("interpolate: " + k + " spatial dims but size " + java.util.Arrays.toString(outSize));
         if (!x.dtype().floating) throw new IllegalArgumentException("interpolate needs a floating tensor, got " + x.dtype());
+        for (int o : outSize) if (o < 1) throw new IllegalArgumentException("interpolate: output size " + java.util.Arrays.toString(outSize) + " must be positive");
+        if (alignCorners && mode != InterpMode.LINEAR)
+            throw new IllegalArgumentException("interpolate: align_corners can only be set with linear/bilinear/trilinear, not " + mode);
         Tensor x5 = to5d(x).contiguous();
         int[] xs = x5.shape();
         int[] os = xs.clone();
@@ -119,9 +122,19 @@ final class NnPrimitives {
 
     static Tensor maxPool(Tensor x, PoolParams p) {
         int k = x.dim() - 2;
+        if (!x.dtype().floating) throw new IllegalArgumentException("max pool needs a floating tensor, got " + x.dtype());
+        if (p.kernel().length != 3 || p.stride().length != 3 || p.padding().length != 3)
+            throw new IllegalArgumentException("max pool: kernel, stride and padding need 3 entries (D, H, W)");
         Tensor x5 = to5d(x).contiguous();
         int[] xs = x5.shape();
+        for (int d = 0; d < 3; d++) {
+            int kd = p.kernel()[d], sd = p.stride()[d], pd = p.padding()[d];
+            if (kd < 1 || sd < 1 || pd < 0 || pd > kd / 2)
+                throw new IllegalArgumentException("max pool: kernel " + kd + ", stride " + sd + ", padding " + pd + " invalid (need kernel, stride >= 1 and 0 <= padding <= kernel/2)");
+        }
         int[] os = {xs[0], xs[1], p.outSize(0, xs[2]), p.outSize(1, xs[3]), p.outSize(2, xs[4])};
+        if (os[2] < 1 || os[3] < 1 || os[4] < 1)
+            throw new IllegalArgumentException("max pool: input of shape " + Shape.str(x.shape()) + " is smaller than kernel " + Shape.str(p.kernel()));
         Tensor out = Tensor.empty(x.dtype(), x.device(), os);
         Tensor idx = Tensor.empty(DType.I64, x.device(), os);
         be(x).maxPool(p, x5.detach(), out, idx);

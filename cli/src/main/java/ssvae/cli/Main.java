@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 /** The ssvae command: global options, subcommands, and one-line errors (stack traces only with --verbose). */
 @Command(name = "ssvae", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SSVAE video autoencoder and its tensor engine, in Java.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, ConvertCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "cpu", scope = CommandLine.ScopeType.INHERIT)
@@ -58,7 +58,10 @@ public final class Main implements Callable<Integer> {
         });
         cl.setExecutionStrategy(parse -> {
             Object root = parse.commandSpec().userObject();
-            if (root instanceof Main m) m.applyGlobals();
+            if (root instanceof Main m) {
+                try { m.applyGlobals(); }   // bad global options go to the one-line error handler too
+                catch (RuntimeException e) { throw new CommandLine.ExecutionException(parse.commandSpec().commandLine(), e.getMessage(), e); }
+            }
             return new CommandLine.RunLast().execute(parse);
         });
         return cl;

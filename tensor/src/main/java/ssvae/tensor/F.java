@@ -47,12 +47,12 @@ public final class F {
     public static Tensor softmax(Tensor x, int dim) { return Ops.get().softmax(x, Shape.dim(dim, x.dim()), false); }
     public static Tensor logSoftmax(Tensor x, int dim) { return Ops.get().softmax(x, Shape.dim(dim, x.dim()), true); }
 
-    /** F.dropout: zeroes with probability p and scales by 1/(1-p) in training; identity otherwise. */
+    /** F.dropout: zeroes with probability p and scales by 1/(1-p) in training; identity otherwise. g null = the global generator. */
     public static Tensor dropout(Tensor x, double p, boolean training, Generator g) {
         if (p < 0 || p > 1) throw new IllegalArgumentException("dropout probability must be in [0, 1], got " + p);
         if (!training || p == 0) return x;
         if (p == 1) return x.mul(0);
-        Tensor keep = Tensor.bernoulli(g, 1 - p, x.dtype(), x.device(), x.shape());
+        Tensor keep = Tensor.bernoulli(g != null ? g : Generator.global(), 1 - p, x.dtype(), x.device(), x.shape());
         return x.mul(keep).mul(1 / (1 - p));
     }
 
@@ -74,6 +74,7 @@ public final class F {
     public static Tensor layerNorm(Tensor x, int[] normalizedShape, Tensor weight, Tensor bias, double eps) {
         int k = normalizedShape.length;
         int[] s = x.shape();
+        if (k > s.length) throw new IllegalArgumentException("layer_norm: normalized shape " + java.util.Arrays.toString(normalizedShape) + " has more dims than input " + Shape.str(s));
         for (int i = 0; i < k; i++)
             if (s[s.length - k + i] != normalizedShape[i])
                 throw new IllegalArgumentException("layer_norm: normalized shape " + java.util.Arrays.toString(normalizedShape) + " does not match input " + Shape.str(s));
@@ -87,7 +88,7 @@ public final class F {
     /** F.group_norm: x [N, C, *], groups dividing C, per-channel weight/bias [C] or null. */
     public static Tensor groupNorm(Tensor x, int groups, Tensor weight, Tensor bias, double eps) {
         int[] s = x.shape();
-        if (s.length < 2 || s[1] % groups != 0)
+        if (s.length < 2 || groups < 1 || s[1] % groups != 0)
             throw new IllegalArgumentException("group_norm: " + groups + " groups do not divide the channels of " + Shape.str(s));
         int n = s[0];
         int r = x.numel() / Math.max(n * groups, 1);
@@ -137,6 +138,8 @@ public final class F {
         int[] size = new int[k];
         double[] inv = new double[k];
         for (int i = 0; i < k; i++) {
+            if (!(scaleFactor[i] > 0) || Double.isInfinite(scaleFactor[i]))
+                throw new IllegalArgumentException("interpolate: scale factors must be positive and finite, got " + java.util.Arrays.toString(scaleFactor));
             size[i] = (int) Math.floor(x.size(2 + i) * scaleFactor[i]);
             inv[i] = 1.0 / scaleFactor[i];
         }
@@ -146,6 +149,8 @@ public final class F {
     /** F.pixel_shuffle: [N, C*r*r, H, W] -> [N, C, H*r, W*r], channel order (c, rh, rw). */
     public static Tensor pixelShuffle(Tensor x, int r) {
         int[] s = x.shape();
+        if (s.length < 3 || r < 1 || s[s.length - 3] % (r * r) != 0)
+            throw new IllegalArgumentException("pixel_shuffle: channels of " + Shape.str(s) + " are not divisible by upscale_factor^2 = " + r * r);
         int c = s[s.length - 3] / (r * r), h = s[s.length - 2], w = s[s.length - 1];
         Tensor y = x.reshape(-1, c, r, r, h, w).permute(0, 1, 4, 2, 5, 3);
         int[] out = s.clone();
@@ -156,6 +161,8 @@ public final class F {
     /** F.pixel_unshuffle: [N, C, H*r, W*r] -> [N, C*r*r, H, W]. */
     public static Tensor pixelUnshuffle(Tensor x, int r) {
         int[] s = x.shape();
+        if (s.length < 3 || r < 1 || s[s.length - 2] % r != 0 || s[s.length - 1] % r != 0)
+            throw new IllegalArgumentException("pixel_unshuffle: H and W of " + Shape.str(s) + " are not divisible by downscale_factor " + r);
         int c = s[s.length - 3], h = s[s.length - 2] / r, w = s[s.length - 1] / r;
         Tensor y = x.reshape(-1, c, h, r, w, r).permute(0, 1, 3, 5, 2, 4);
         int[] out = s.clone();
@@ -166,6 +173,8 @@ public final class F {
     /** 3-D pixel shuffle: [N, C*rt*rh*rw, T, H, W] -> [N, C, T*rt, H*rh, W*rw], channel order (c, rt, rh, rw). */
     public static Tensor pixelShuffle3d(Tensor x, int rt, int rh, int rw) {
         int[] s = x.shape();
+        if (s.length != 5 || rt < 1 || rh < 1 || rw < 1 || s[1] % (rt * rh * rw) != 0)
+            throw new IllegalArgumentException("pixel_shuffle3d: need [N, C*" + rt + "*" + rh + "*" + rw + ", T, H, W], got " + Shape.str(s));
         int c = s[1] / (rt * rh * rw), t = s[2], h = s[3], w = s[4];
         return x.reshape(s[0], c, rt, rh, rw, t, h, w).permute(0, 1, 5, 2, 6, 3, 7, 4).reshape(s[0], c, t * rt, h * rh, w * rw);
     }
@@ -173,6 +182,8 @@ public final class F {
     /** Inverse of {@link #pixelShuffle3d}. */
     public static Tensor pixelUnshuffle3d(Tensor x, int rt, int rh, int rw) {
         int[] s = x.shape();
+        if (s.length != 5 || rt < 1 || rh < 1 || rw < 1 || s[2] % rt != 0 || s[3] % rh != 0 || s[4] % rw != 0)
+            throw new IllegalArgumentException("pixel_unshuffle3d: T, H, W of " + Shape.str(s) + " are not divisible by " + rt + ", " + rh + ", " + rw);
         int c = s[1], t = s[2] / rt, h = s[3] / rh, w = s[4] / rw;
         return x.reshape(s[0], c, t, rt, h, rh, w, rw).permute(0, 1, 3, 5, 7, 2, 4, 6).reshape(s[0], c * rt * rh * rw, t, h, w);
     }
@@ -195,6 +206,8 @@ public final class F {
     /** F.avg_pool2d with kernel == stride and no padding (non-overlapping windows; the case model code uses). */
     public static Tensor avgPool2d(Tensor x, int kernel) {
         int[] s = x.shape();
+        if (s.length < 3 || kernel < 1 || s[s.length - 2] < kernel || s[s.length - 1] < kernel)
+            throw new IllegalArgumentException("avg_pool2d: kernel " + kernel + " does not fit input of shape " + Shape.str(s));
         int h = s[s.length - 2] / kernel, w = s[s.length - 1] / kernel;
         int[] lead = java.util.Arrays.copyOf(s, s.length - 2);
         int[] v = java.util.Arrays.copyOf(lead, lead.length + 4);

@@ -49,9 +49,9 @@ public final class MemoryScope implements AutoCloseable {
 
     @Override public void close() {
         if (closed) return;
-        closed = true;
         Deque<MemoryScope> st = STACK.get();
-        if (st.peek() != this) throw new IllegalStateException("memory scopes closed out of order");
+        if (st.peek() != this) throw new IllegalStateException("memory scopes closed out of order: close the innermost scope first");
+        closed = true;
         st.pop();
         List<Storage> list = new ArrayList<>(owned.keySet());
         owned.clear();

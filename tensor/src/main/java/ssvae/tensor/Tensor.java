@@ -601,6 +601,7 @@ public final class Tensor {
     public Tensor logsumexp(int[] dims, boolean keepdim) {
         int[] dd = Shape.dims(dims, dim());
         Tensor m = amax(dd, true).detach();
+        m = m.maskedFill(m.isfinite().logicalNot(), 0); // all -inf (or an inf) group: shift by 0 so no inf - inf NaN
         Tensor r = sub(m).exp().sum(dd, true).log().add(m);
         return keepdim ? r : squeezeDims(r, dd);
     }
@@ -610,6 +611,11 @@ public final class Tensor {
         for (int i = sortedDims.length - 1; i >= 0; i--) r = r.squeeze(sortedDims[i]);
         return r;
     }
+
+    /** torch.all(dims, keepdim): BOOL, true where every element of the group is nonzero. */
+    public Tensor all(int[] dims, boolean keepdim) { return to(DType.BOOL).amin(dims, keepdim); }
+    /** torch.any(dims, keepdim): BOOL, true where some element of the group is nonzero. */
+    public Tensor any(int[] dims, boolean keepdim) { return to(DType.BOOL).amax(dims, keepdim); }
 
     public boolean all() { return numel() == 0 || to(DType.BOOL).to(DType.I64).sum().item() == numel(); }
     public boolean any() { return numel() > 0 && to(DType.BOOL).to(DType.I64).sum().item() > 0; }

@@ -56,8 +56,10 @@ public final class Parallel {
         if (n <= 0) return;
         int t = threads;
         int chunks = Math.min(t, Math.max(1, n / Math.max(grain, 1)));
-        if (chunks <= 1 || java.util.concurrent.ForkJoinTask.getPool() == pool) { body.run(0, n); return; }
-        pool().invoke(new RecursiveAction() {
+        if (chunks <= 1) { body.run(0, n); return; }
+        ForkJoinPool p = pool();
+        if (java.util.concurrent.ForkJoinTask.getPool() == p) { body.run(0, n); return; } // nested: stay on this worker
+        p.invoke(new RecursiveAction() {
             @Override protected void compute() {
                 RecursiveAction[] tasks = new RecursiveAction[chunks];
                 for (int c = 0; c < chunks; c++) {

@@ -1,0 +1,167 @@
+package ssvae.kernels.cpu.conv;
+
+import ssvae.kernels.cpu.Parallel;
+import ssvae.kernels.cpu.gemm.GatherMicro;
+import ssvae.tensor.ConvParams;
+import ssvae.tensor.CpuStorage;
+import ssvae.tensor.Tensor;
+
+import static ssvae.kernels.cpu.conv.ConvGeom.roundUp;
+import static ssvae.kernels.cpu.conv.ConvLowered.CHUNK;
+import static ssvae.kernels.cpu.conv.ConvLowered.KC;
+import static ssvae.kernels.cpu.conv.ConvLowered.MR;
+import static ssvae.kernels.cpu.conv.ConvLowered.NR;
+
+/**
+ * F32 convolution lowered onto the register-blocked GEMM without an im2col buffer (contiguous NCDHW tensors).
+ * forward: out = W * col(x) through {@link ConvLowered}. grad-input: for unit strides the correlation of the padded
+ * output gradient with the flipped, channel-transposed weights (the same forward kernel); otherwise col = W^T * dOut
+ * tile by tile, scattered back (col2im). grad-weight: dW^T[k, o] = sum_p col(x)[k, p] * dOut^T[p, o], the taps
+ * gathered straight from the padded input.
+ */
+public final class ConvFast {
+    private ConvFast() {}
+
+    static float[] f32(Tensor t) { return ((CpuStorage) t.storage()).f32(); }
+
+    public static void forward(ConvParams prm, Tensor x, Tensor w, Tensor bias, Tensor out) {
+        ConvGeom g = new ConvGeom(prm, x.shape(), w.shape(), out.shape());
+        float[] xa = f32(x), wa = f32(w), oa = f32(out), ba = bias == null ? null : f32(bias);
+        int np = roundUp(g.mg, NR);
+        float[][] wt = new float[g.groups][];
+        for (int gr = 0; gr < g.groups; gr++) wt[gr] = ConvLowered.transposeWeights(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, np);
+        int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
+        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        for (int n = 0; n < g.n; n++) {
+            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            for (int gr = 0; gr < g.groups; gr++)
+                ConvLowered.forward(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], np, g.mg,
+                        oa, out.offset() + (n * g.cout + gr * g.mg) * g.p, g.p, ba, bias == null ? 0 : bias.offset() + gr * g.mg);
+        }
+    }
+
+    public static void backwardInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
+        int[] st = prm.stride();
+        if (st[0] == 1 && st[1] == 1 && st[2] == 1) transposedForward(prm, gradOut, w, gradIn);
+        else col2im(prm, gradOut, w, gradIn);
+    }
+
+    /** Unit strides: gradIn = corr(pad(gradOut, (k-1)*dil - pad), flip(W) with in/out channels swapped). */
+    static void transposedForward(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
+        ConvGeom g = new ConvGeom(prm, gradIn.shape(), w.shape(), gradOut.shape());
+        float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
+        int[] kk = {g.kd, g.kh, g.kw};
+        int[] before = new int[3], after = new int[3];
+        for (int i = 0; i < 3; i++) { before[i] = (kk[i] - 1) * g.dl[i] - g.pb[i]; after[i] = (kk[i] - 1) * g.dl[i] - g.pa[i]; }
+        int dp = g.od + before[0] + after[0], hp = g.oh + before[1] + after[1], wp = g.ow + before[2] + after[2];
+        int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, np = roundUp(g.cg, NR);
+        int[] tap = ConvGeom.tapOffsets(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
+        float[][] wf = new float[g.groups][];
+        for (int gr = 0; gr < g.groups; gr++) {
+            // wf[(o, i', j', l')][c] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
+            float[] r = new float[nk * np];
+            for (int o = 0; o < g.mg; o++) for (int c = 0; c < g.cg; c++) {
+                int src = w.offset() + ((gr * g.mg + o) * g.cg + c) * kvol;
+                for (int t = 0; t < kvol; t++) r[(o * kvol + t) * np + c] = wa[src + kvol - 1 - t];
+            }
+            wf[gr] = r;
+        }
+        for (int n = 0; n < g.n; n++) {
+            float[] gp = ConvGeom.pad(ga, gradOut.offset() + n * g.cout * g.p, g.cout, g.od, g.oh, g.ow, before, after);
+            for (int gr = 0; gr < g.groups; gr++)
+                ConvLowered.forward(gp, gr * g.mg * dp * hp * wp, tap, pos, nk, wf[gr], np, g.cg,
+                        xa, gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol(), g.inVol(), null, 0);
+        }
+    }
+
+    /** General strides: per position chunk col[p, k] = sum_o dOut[o, p] W[o, k], scattered into a padded gradient. */
+    static void col2im(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
+        ConvGeom g = new ConvGeom(prm, gradIn.shape(), w.shape(), gradOut.shape());
+        float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
+        int kp = roundUp(g.k, NR);
+        int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
+        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        int[] chanOff = new int[g.mg];
+        for (int o = 0; o < g.mg; o++) chanOff[o] = o * g.p;
+        float[][] w2 = new float[g.groups][];
+        for (int gr = 0; gr < g.groups; gr++) {
+            float[] r = new float[g.mg * kp];
+            for (int o = 0; o < g.mg; o++) System.arraycopy(wa, w.offset() + (gr * g.mg + o) * g.k, r, o * kp, g.k);
+            w2[gr] = r;
+        }
+        Parallel.forEach(g.n * g.groups, ng -> {
+            int n = ng / g.groups, gr = ng % g.groups;
+            int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
+            float[] gxp = new float[g.cg * dp * hp * wp];
+            float[] col = new float[CHUNK * kp];
+            for (int p0 = 0; p0 < g.p; p0 += CHUNK) {
+                int p1 = Math.min(g.p, p0 + CHUNK), rows = p1 - p0, last = p1 - 1;
+                for (int d0 = 0; d0 < g.mg; d0 += KC) {
+                    int d1 = Math.min(g.mg, d0 + KC);
+                    for (int sl = 0; sl < kp; sl += NR)
+                        for (int t = 0; t < rows; t += MR) {
+                            int q = p0 + t;
+                            GatherMicro.tile(d0, d1, ga, gb + q, gb + Math.min(q + 1, last), gb + Math.min(q + 2, last),
+                                    gb + Math.min(q + 3, last), gb + Math.min(q + 4, last), chanOff, w2[gr], sl, kp, col, t * kp + sl, kp, d0 > 0);
+                        }
+                }
+                for (int r = 0; r < rows; r++) {
+                    int base = pos[p0 + r], cb = r * kp;
+                    for (int k = 0; k < g.k; k++) gxp[base + tap[k]] += col[cb + k];
+                }
+            }
+            float[] cropped = ConvGeom.pad(gxp, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
+            System.arraycopy(cropped, 0, xa, gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol(), cropped.length);
+        });
+    }
+
+    private static int[] neg(int[] v) { return new int[] {-v[0], -v[1], -v[2]}; }
+
+    /** dW[o, k] = sum_{n,p} dOut[n, o, p] * col(x_n)[k, p], computed as dW^T with the taps as GEMM rows. */
+    public static void backwardWeight(ConvParams prm, Tensor x, Tensor gradOut, Tensor gradW) {
+        ConvGeom g = new ConvGeom(prm, x.shape(), gradW.shape(), gradOut.shape());
+        float[] xa = f32(x), ga = f32(gradOut), wa = f32(gradW);
+        int np = roundUp(g.mg, NR), kr = roundUp(g.k, MR), tiles = kr / MR;
+        int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
+        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        float[][] gwt = new float[g.groups][kr * np];
+        for (int n = 0; n < g.n; n++) {
+            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            for (int gr = 0; gr < g.groups; gr++) {
+                float[] gt = new float[g.p * np];
+                int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
+                Parallel.forRange(g.mg, 8, (o0, o1) -> {
+                    for (int o = o0; o < o1; o++) {
+                        int src = gb + o * g.p;
+                        for (int q = 0; q < g.p; q++) gt[q * np + o] = ga[src + q];
+                    }
+                });
+                int xBase = gr * g.cg * dp * hp * wp;
+                float[] acc = gwt[gr];
+                Parallel.forRange(tiles, 1, (t0, t1) -> {
+                    for (int q0 = 0; q0 < g.p; q0 += KC) {
+                        int q1 = Math.min(g.p, q0 + KC);
+                        for (int sl = 0; sl < np; sl += NR)
+                            for (int t = t0; t < t1; t++) {
+                                int k = t * MR, last = g.k - 1;
+                                GatherMicro.tile(q0, q1, xp, xBase + tap[k], xBase + tap[Math.min(k + 1, last)],
+                                        xBase + tap[Math.min(k + 2, last)], xBase + tap[Math.min(k + 3, last)],
+                                        xBase + tap[Math.min(k + 4, last)], pos, gt, sl, np, acc, k * np + sl, np, true);
+                            }
+                    }
+                });
+            }
+        }
+        for (int gr = 0; gr < g.groups; gr++) {
+            float[] acc = gwt[gr];
+            for (int o = 0; o < g.mg; o++) {
+                int dst = gradW.offset() + (gr * g.mg + o) * g.k;
+                for (int k = 0; k < g.k; k++) wa[dst + k] = acc[k * np + o];
+            }
+        }
+    }
+}

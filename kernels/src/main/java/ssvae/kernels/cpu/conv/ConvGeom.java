@@ -1,0 +1,64 @@
+package ssvae.kernels.cpu.conv;
+
+import ssvae.tensor.ConvParams;
+
+/**
+ * Geometry of one 3-D convolution (NCDHW input, OC x IC/g x KD x KH x KW weight) and the helpers the GEMM-lowered
+ * kernels share: zero-padded copies of a source volume and the offset tables of an implicit im2col.
+ * Column index k of the im2col matrix is (c, i, j, l) in weight order; row index p is the output position.
+ */
+final class ConvGeom {
+    final int n, cin, d, h, w, cout, kd, kh, kw, od, oh, ow, groups, cg, mg, k, p;
+    final int[] s, pb, pa, dl;
+
+    ConvGeom(ConvParams prm, int[] xs, int[] ws, int[] os) {
+        n = xs[0]; cin = xs[1]; d = xs[2]; h = xs[3]; w = xs[4];
+        cout = ws[0]; kd = ws[2]; kh = ws[3]; kw = ws[4];
+        od = os[2]; oh = os[3]; ow = os[4];
+        groups = prm.groups(); cg = cin / groups; mg = cout / groups;
+        k = cg * kd * kh * kw; p = od * oh * ow;
+        s = prm.stride(); pb = prm.padBefore(); pa = prm.padAfter(); dl = prm.dilation();
+    }
+
+    int inVol() { return d * h * w; }
+
+    /**
+     * src[off + c*D*H*W + ...] (C channels of D x H x W) copied into a new [C][D+b0+a0][H+b1+a1][W+b2+a2] array
+     * with zeros around; a negative before/after crops instead.
+     */
+    static float[] pad(float[] src, int off, int c, int dd, int hh, int ww, int[] before, int[] after) {
+        int dp = dd + before[0] + after[0], hp = hh + before[1] + after[1], wp = ww + before[2] + after[2];
+        float[] r = new float[c * dp * hp * wp];
+        int x0 = Math.max(0, -before[2]), x1 = Math.min(ww, wp - before[2]);
+        for (int ch = 0; ch < c; ch++)
+            for (int z = Math.max(0, -before[0]); z < Math.min(dd, dp - before[0]); z++)
+                for (int y = Math.max(0, -before[1]); y < Math.min(hh, hp - before[1]); y++) {
+                    if (x1 <= x0) continue;
+                    int from = off + ((ch * dd + z) * hh + y) * ww + x0;
+                    int to = ((ch * dp + z + before[0]) * hp + y + before[1]) * wp + x0 + before[2];
+                    System.arraycopy(src, from, r, to, x1 - x0);
+                }
+        return r;
+    }
+
+    /** Offsets of kernel taps (c, i, j, l) for channels [0, c) in a padded [.][dp][hp][wp] volume. */
+    static int[] tapOffsets(int c, int kd, int kh, int kw, int[] dil, int dp, int hp, int wp) {
+        int[] r = new int[c * kd * kh * kw];
+        int t = 0;
+        for (int ch = 0; ch < c; ch++)
+            for (int i = 0; i < kd; i++) for (int j = 0; j < kh; j++) for (int l = 0; l < kw; l++)
+                r[t++] = ((ch * dp + i * dil[0]) * hp + j * dil[1]) * wp + l * dil[2];
+        return r;
+    }
+
+    /** Offsets of the first tap of each output position (z, y, x) in a padded volume, for the given strides. */
+    static int[] positionOffsets(int od, int oh, int ow, int[] stride, int hp, int wp) {
+        int[] r = new int[od * oh * ow];
+        int t = 0;
+        for (int z = 0; z < od; z++) for (int y = 0; y < oh; y++) for (int x = 0; x < ow; x++)
+            r[t++] = (z * stride[0] * hp + y * stride[1]) * wp + x * stride[2];
+        return r;
+    }
+
+    static int roundUp(int v, int m) { return (v + m - 1) / m * m; }
+}

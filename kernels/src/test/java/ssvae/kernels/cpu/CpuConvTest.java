@@ -1,0 +1,81 @@
+package ssvae.kernels.cpu;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import ssvae.kernels.cpu.conv.ConvReference;
+import ssvae.tensor.ConvParams;
+import ssvae.tensor.DType;
+import ssvae.tensor.Device;
+import ssvae.tensor.Generator;
+import ssvae.tensor.Tensor;
+
+import static ssvae.kernels.cpu.TestTensors.assertClose;
+
+/** The GEMM-lowered F32 convolution (forward, grad-input, grad-weight) against the scalar reference on odd shapes. */
+class CpuConvTest {
+    final Generator g = new Generator(5);
+    final int savedThreads = Parallel.threads();
+
+    @AfterEach void restore() { Parallel.setThreads(savedThreads); }
+
+    static ConvParams params(int[] stride, int[] before, int[] after, int[] dil, int groups) {
+        return new ConvParams(stride, before, after, dil, groups);
+    }
+
+    /** Runs all three kernels fast and reference on the same F32 data and compares. */
+    void check(int n, int cin, int cout, int[] in, int[] k, ConvParams p) {
+        Tensor x = Tensor.randn(g, DType.F32, Device.CPU, n, cin, in[0], in[1], in[2]);
+        Tensor w = Tensor.randn(g, DType.F32, Device.CPU, cout, cin / p.groups(), k[0], k[1], k[2]);
+        Tensor b = Tensor.randn(g, DType.F32, Device.CPU, cout);
+        int[] os = {n, cout, p.outSize(0, in[0], k[0]), p.outSize(1, in[1], k[1]), p.outSize(2, in[2], k[2])};
+        Tensor want = Tensor.empty(DType.F32, Device.CPU, os), got = Tensor.empty(DType.F32, Device.CPU, os);
+        ConvReference.forward(p, x, w, b, want);
+        CpuConv.forward(p, x, w, b, got);
+        assertClose(want, got, 1e-4);
+
+        Tensor gy = Tensor.randn(g, DType.F32, Device.CPU, os);
+        Tensor gxWant = Tensor.empty(DType.F32, Device.CPU, x.shape()), gxGot = Tensor.full(9, DType.F32, Device.CPU, x.shape());
+        ConvReference.backwardInput(p, gy, w, gxWant);
+        CpuConv.backwardInput(p, gy, w, gxGot);
+        assertClose(gxWant, gxGot, 1e-4);
+
+        Tensor gwWant = Tensor.empty(DType.F32, Device.CPU, w.shape()), gwGot = Tensor.full(9, DType.F32, Device.CPU, w.shape());
+        ConvReference.backwardWeight(p, x, gy, gwWant);
+        CpuConv.backwardWeight(p, x, gy, gwGot);
+        assertClose(gwWant, gwGot, 2e-4);
+    }
+
+    static int[] v(int a, int b, int c) { return new int[] {a, b, c}; }
+
+    @Test void plain3x3x3OddSizes() {
+        check(2, 5, 7, v(5, 7, 9), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 3, 32, v(3, 9, 17), v(3, 3, 3), ConvParams.simple(1, 1));
+    }
+
+    @Test void stride2Dilation2AsymmetricPadding() {
+        check(2, 4, 6, v(7, 9, 11), v(3, 3, 3), params(v(2, 2, 2), v(2, 1, 0), v(0, 1, 2), v(1, 1, 1), 1));
+        check(2, 4, 6, v(7, 9, 8), v(3, 2, 3), params(v(1, 1, 1), v(2, 0, 1), v(0, 2, 1), v(2, 2, 1), 1));
+        check(1, 3, 5, v(6, 11, 13), v(2, 3, 3), params(v(1, 2, 3), v(1, 2, 0), v(0, 0, 2), v(2, 1, 2), 1));
+    }
+
+    @Test void groupsAndCausalTimePadding() {
+        check(2, 6, 9, v(5, 6, 7), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 3));
+        check(1, 8, 4, v(4, 5, 9), v(3, 1, 3), params(v(2, 1, 2), v(2, 0, 1), v(0, 0, 1), v(1, 1, 2), 2));
+    }
+
+    @Test void pointwiseAndPaddingLargerThanKernel() {
+        check(2, 7, 5, v(3, 5, 7), v(1, 1, 1), ConvParams.simple(1, 0));
+        check(1, 3, 4, v(3, 4, 5), v(1, 1, 1), params(v(2, 2, 2), v(0, 1, 0), v(1, 0, 1), v(1, 1, 1), 1));
+        // padding beyond the kernel extent: the transposed grad-input must crop its padded gradient
+        check(1, 2, 3, v(3, 4, 5), v(1, 2, 1), params(v(1, 1, 1), v(1, 2, 0), v(2, 0, 1), v(1, 1, 1), 1));
+    }
+
+    @Test void wideChannelsAndDeepK() {
+        // cout 70 spans two micro-kernel widths; K = 20 * 27 = 540 spans two KC blocks; several chunks of positions
+        check(1, 20, 70, v(3, 10, 16), v(3, 3, 3), ConvParams.simple(1, 1));
+        for (int t : new int[] {1, 3}) {
+            Parallel.setThreads(t);
+            check(2, 16, 33, v(3, 8, 9), v(3, 3, 3), params(v(1, 2, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1));
+        }
+    }
+}

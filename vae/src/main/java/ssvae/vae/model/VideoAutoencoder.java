@@ -1,0 +1,186 @@
+package ssvae.vae.model;
+
+import ssvae.tensor.Generator;
+import ssvae.tensor.GradMode;
+import ssvae.tensor.Shape;
+import ssvae.tensor.Tensor;
+import ssvae.vae.regularizers.GaussianRegularizer;
+import ssvae.vae.regularizers.LatentMasking;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * models.autoencoder.VideoAutoencodingEngine / VideoAutoencoderInferenceWrapper without the loss: encoder,
+ * decoder, the Gaussian regulariser (KL, LCR), latent masked reconstruction with a learned mask_token
+ * [1, z, 1, 1, 1] when lmr_config is given, and the per-channel latent normalisation (mean/std) of the inference
+ * config. State-dict keys: encoder.*, decoder.*, mask_token.
+ */
+public final class VideoAutoencoder extends Block {
+    final Encoder3D encoder;
+    final Decoder3D decoder;
+    final Param maskToken;
+    final GaussianRegularizer regularizer;
+    final LatentMasking lmr;
+    final double[] latentMean, latentStd;
+
+    public VideoAutoencoder(CoderParams enc, CoderParams dec, GaussianRegularizer regularizer, LatentMasking lmr,
+                            double[] latentMean, double[] latentStd) {
+        encoder = child("encoder", new Encoder3D(enc));
+        decoder = child("decoder", new Decoder3D(dec));
+        this.regularizer = regularizer;
+        this.lmr = lmr;
+        maskToken = lmr != null ? param("mask_token", Param.Init.NORMAL, 1, dec.zChannels(), 1, 1, 1) : null;
+        if ((latentMean == null) != (latentStd == null)) throw new IllegalArgumentException("latent mean and std must be given together");
+        if (latentMean != null && (latentMean.length != dec.zChannels() || latentStd.length != dec.zChannels()))
+            throw new IllegalArgumentException("latent mean/std need " + dec.zChannels() + " values, got " + latentMean.length + " and " + latentStd.length);
+        if (enc.zChannels() != dec.zChannels())
+            throw new IllegalArgumentException("encoder z_channels " + enc.zChannels() + " != decoder z_channels " + dec.zChannels());
+        this.latentMean = latentMean == null ? null : latentMean.clone();
+        this.latentStd = latentStd == null ? null : latentStd.clone();
+    }
+
+    public Encoder3D encoder() { return encoder; }
+    public Decoder3D decoder() { return decoder; }
+    public GaussianRegularizer regularizer() { return regularizer; }
+    public LatentMasking lmr() { return lmr; }
+    public Param maskToken() { return maskToken; }
+    public boolean normalisesLatents() { return latentMean != null; }
+
+    // ------------------------------------------------------------------ encoder
+
+    /** Encoder moments [B, 2z, T', H', W'] in one pass. */
+    public Tensor encodeMoments(Tensor x) {
+        checkFrames(x.size(2), encoder.params().temporalFactor(), "input");
+        return encoder.forward(x, CausalStream.onePass());
+    }
+
+    /**
+     * The moments computed chunk by chunk along time (no gradient): plan[0] frames first (1 + f*k), then plan[i]
+     * frames (multiples of the temporal factor f). Equals {@link #encodeMoments} up to float rounding.
+     */
+    public Tensor encodeMomentsChunked(Tensor x, int[] plan) {
+        if (!encoder.chunkable()) throw new IllegalArgumentException("chunked encoding needs norm rmsnorm or layernorm (groupnorm normalises over time)");
+        int f = encoder.params().temporalFactor();
+        checkFrames(x.size(2), f, "input");
+        checkPlan(plan, x.size(2), f, "encoder");
+        CausalStream s = CausalStream.chunked();
+        List<Tensor> outs = new ArrayList<>();
+        try (var ng = GradMode.noGrad()) {
+            int at = 0;
+            for (int n : plan) {
+                outs.add(encoder.forward(x.narrow(2, at, n), s));
+                s.endChunk();
+                at += n;
+            }
+        }
+        return outs.size() == 1 ? outs.get(0) : Tensor.cat(outs, 2);
+    }
+
+    /** A chunk plan: 1 frame, then chunks of chunkFrames (rounded down to the temporal factor), the last shorter. */
+    public int[] encoderPlan(int frames, int chunkFrames) {
+        int f = encoder.params().temporalFactor();
+        int step = Math.max(f, chunkFrames / f * f);
+        List<Integer> plan = new ArrayList<>();
+        plan.add(1);
+        for (int at = 1; at < frames; at += step) plan.add(Math.min(step, frames - at));
+        return plan.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    // ------------------------------------------------------------------ decoder
+
+    /** Decoder output from (unnormalised) z in one pass. */
+    public Tensor decode(Tensor z) { return decoder.forward(z, CausalStream.onePass()); }
+
+    /** Decoding chunk by chunk along latent time (no gradient): plan[0] latent frames first, then plan[i]. */
+    public Tensor decodeChunked(Tensor z, int[] plan) {
+        if (!decoder.chunkable())
+            throw new IllegalArgumentException("chunked decoding needs norm rmsnorm or layernorm and no temporal_interpolate");
+        checkPlan(plan, z.size(2), 1, "decoder");
+        CausalStream s = CausalStream.chunked();
+        List<Tensor> outs = new ArrayList<>();
+        try (var ng = GradMode.noGrad()) {
+            int at = 0;
+            for (int n : plan) {
+                outs.add(decoder.forward(z.narrow(2, at, n), s));
+                s.endChunk();
+                at += n;
+            }
+        }
+        return outs.size() == 1 ? outs.get(0) : Tensor.cat(outs, 2);
+    }
+
+    /** 1 latent frame, then chunks of chunkFrames latent frames. */
+    public static int[] decoderPlan(int latentFrames, int chunkFrames) {
+        List<Integer> plan = new ArrayList<>();
+        plan.add(1);
+        int step = Math.max(1, chunkFrames);
+        for (int at = 1; at < latentFrames; at += step) plan.add(Math.min(step, latentFrames - at));
+        return plan.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    // ------------------------------------------------------------------ latents
+
+    /** The posterior mode, normalised as (mu - mean) * (1/std) when the config has latent statistics. */
+    public Tensor latentFromMoments(Tensor moments) {
+        Tensor mu = moments.chunk(2, 1).get(0);
+        if (latentMean == null) return mu;
+        return mu.sub(channelVector(latentMean, mu)).mul(channelVector(inverse(latentStd), mu));
+    }
+
+    /** Undoes {@link #latentFromMoments}'s normalisation: z / (1/std) + mean. */
+    public Tensor denormalise(Tensor latent) {
+        if (latentMean == null) return latent;
+        return latent.div(channelVector(inverse(latentStd), latent)).add(channelVector(latentMean, latent));
+    }
+
+    private static double[] inverse(double[] v) {
+        double[] r = new double[v.length];
+        for (int i = 0; i < v.length; i++) r[i] = 1.0 / v[i];
+        return r;
+    }
+
+    private static Tensor channelVector(double[] v, Tensor like) {
+        if (like.size(1) != v.length) throw new IllegalArgumentException("latent has " + like.size(1) + " channels, the statistics " + v.length);
+        return Tensor.fromArray(v, 1, v.length, 1, 1, 1).to(like.dtype(), like.device());
+    }
+
+    // ------------------------------------------------------------------ training forward
+
+    /** Result of forward(): the (masked) latent, the reconstruction and the regulariser's log. */
+    public record Output(Tensor z, Tensor reconstruction, GaussianRegularizer.Output reg) {}
+
+    /** AutoencodingEngineSSVAE.forward: encode, regularise (sample from g), LMR when configured and training, decode. */
+    public Output forward(Tensor x, Generator g) {
+        Tensor moments = encodeMoments(x);
+        GaussianRegularizer.Output reg = regularizer.forward(moments, g);
+        Tensor z = reg.z();
+        if (lmr != null && training()) z = lmr.apply(z, maskToken.value(), decoder.params().spatialFactor(), g);
+        return new Output(z, decode(z), reg);
+    }
+
+    private static void checkFrames(int t, int f, String what) {
+        if ((t - 1) % f != 0)
+            throw new IllegalArgumentException(what + " has " + t + " frames; the encoder needs 1 + " + f + "k frames");
+    }
+
+    private static void checkPlan(int[] plan, int total, int f, String what) {
+        int sum = 0;
+        for (int i = 0; i < plan.length; i++) {
+            int n = plan[i];
+            if (n < 1) throw new IllegalArgumentException(what + " chunk " + i + " has " + n + " frames");
+            if (i == 0 && (n - 1) % f != 0) throw new IllegalArgumentException(what + " first chunk needs 1 + " + f + "k frames, got " + n);
+            if (i > 0 && n % f != 0) throw new IllegalArgumentException(what + " chunk " + i + " needs a multiple of " + f + " frames, got " + n);
+            sum += n;
+        }
+        if (sum != total) throw new IllegalArgumentException(what + " chunk plan covers " + sum + " frames of " + total);
+    }
+
+    /** Shape of the moments for an input shape, without running the model. */
+    public int[] momentsShape(int[] x) {
+        CoderParams p = encoder.params();
+        if (x.length != 5) throw new IllegalArgumentException("input must be [B, C, T, H, W], got " + Shape.str(x));
+        return new int[] {x[0], 2 * p.zChannels(), (x[2] - 1) / p.temporalFactor() + 1, x[3] / p.spatialFactor(), x[4] / p.spatialFactor()};
+    }
+
+}
