@@ -419,7 +419,7 @@ public final class CudaBackend implements Backend {
         Struct s = new Struct().i32(mode.ordinal()).i32(align ? 1 : 0).i32(in[0] * in[1]).i32(dt.ordinal()).i32(gdt.ordinal());
         for (int d = 0; d < 3; d++) s.i32(in[2 + d]);
         for (int d = 0; d < 3; d++) s.i32(out[2 + d]);
-        for (int d = 0; d < 3; d++) s.f32((float) scales[d]);
+        for (int d = 0; d < 3; d++) s.f64(scales[d]);
         return s.bytes();
     }
 
