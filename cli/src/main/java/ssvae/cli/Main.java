@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
                 ConvertCommand.class,
                 MetricsCommand.class,
                 BenchCommand.class,
+                TrainCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
