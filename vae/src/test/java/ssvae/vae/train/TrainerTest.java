@@ -106,4 +106,35 @@ class TrainerTest {
             assertTrue(Files.isRegularFile(cks.get(1).resolve(f)), f);
         assertThrows(IllegalArgumentException.class, () -> Trainer.start(cfg, List.of(), run, null), "a used run directory is not reused");
     }
+
+    @Test void stageTwoLoadsStageOneAndFreezesTheEncoder(@TempDir Path dir) throws Exception {
+        Path cfg = TinyRun.write(dir, false);
+        Path ck;
+        try (Trainer a = Trainer.start(cfg, List.of(), dir.resolve("s1"), null)) {
+            a.trainStep();
+            ck = a.saveCheckpoint();
+        }
+        Map<String, Tensor> s1 = CheckpointStore.read(ck, "model.safetensors");
+        List<String> stage2 = List.of("model.params.ckpt_path=" + ck, "model.params.encoder_config.params.freeze_entire_encoder=True",
+                "model.params.loss_config.params.lcr_config=null", "model.params.disc_start_iter=100",
+                "lightning.trainer.accumulate_grad_batches=2");
+        try (Trainer b = Trainer.start(cfg, stage2, dir.resolve("s2"), null)) {
+            for (var e : b.model().stateDict().entrySet())
+                assertArrayEquals(s1.get(e.getKey()).toFloatArray(), e.getValue().toFloatArray(), "loaded from stage 1: " + e.getKey());
+            b.trainStep();
+            assertEquals(2, b.data.position(), "two micro-batches per step");
+            for (var e : b.model().stateDict().entrySet()) {
+                boolean same = java.util.Arrays.equals(s1.get(e.getKey()).toFloatArray(), e.getValue().toFloatArray());
+                if (e.getKey().startsWith("encoder.")) assertTrue(same, "frozen: " + e.getKey());
+            }
+            assertFalse(java.util.Arrays.equals(s1.get("decoder.conv_in.conv.weight").toFloatArray(),
+                    b.model().stateDict().get("decoder.conv_in.conv.weight").toFloatArray()), "the decoder trains");
+        }
+        // LCR needs the encoder's last layer: with a frozen encoder the loss says so
+        List<String> bad = List.of("model.params.ckpt_path=" + ck, "model.params.encoder_config.params.freeze_entire_encoder=True");
+        try (Trainer c = Trainer.start(cfg, bad, dir.resolve("s3"), null)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::trainStep);
+            assertTrue(e.getMessage().contains("lcr_config"), e.getMessage());
+        }
+    }
 }
