@@ -56,6 +56,42 @@ class VideoReaderTest {
         }
     }
 
+    /** Writes flat grey frames (level 20 * i + 30) with FFmpeg's own muxer and encoder, bypassing VideoWriter. */
+    private Path otherFormat(String file, String format, String codecName, int codecId) throws Exception {
+        Path p = tmp.resolve(file);
+        var rec = new org.bytedeco.javacv.FFmpegFrameRecorder(p.toFile(), 64, 48, 0);
+        rec.setFormat(format);
+        rec.setVideoCodecName(codecName);
+        rec.setVideoCodec(codecId);
+        rec.setPixelFormat(codecName.equals("mjpeg") ? org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P : org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+        rec.setFrameRate(10);
+        rec.setVideoBitrate(2_000_000);
+        rec.start();
+        var frame = new org.bytedeco.javacv.Frame(64, 48, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3);
+        for (int i = 0; i < 6; i++) {
+            java.nio.ByteBuffer bb = (java.nio.ByteBuffer) frame.image[0];
+            for (int k = 0; k < bb.capacity(); k++) bb.put(k, (byte) (20 * i + 30));
+            rec.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
+        }
+        rec.stop();
+        rec.release();
+        return p;
+    }
+
+    @Test void decodesOtherContainersAndCodecs() throws Exception {
+        Path[] files = {
+                otherFormat("mpeg4.avi", "avi", "mpeg4", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4),
+                otherFormat("vp8.webm", "webm", "libvpx", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8),
+                otherFormat("mjpeg.mkv", "matroska", "mjpeg", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG)};
+        for (Path f : files) {
+            RgbClip c = VideoReader.readAll(f);
+            assertEquals(6, c.frameCount(), f.toString());
+            assertEquals(64, c.width());
+            assertEquals(48, c.height());
+            for (int i = 0; i < 6; i++) assertEquals(20 * i + 30, c.frame(i)[3 * (24 * 64 + 32)] & 0xFF, 3, f + " frame " + i);
+        }
+    }
+
     @Test void missingFileIsOneLineNamingIt() {
         Path p = tmp.resolve("nope.mp4");
         DataException e = assertThrows(DataException.class, () -> VideoReader.open(p));
