@@ -56,6 +56,28 @@ class VideoReaderTest {
         }
     }
 
+    @Test void seekIsExactOnAShardVideoAtNtscRate() throws Exception {
+        // a 29.97 fps H.264 High sample from the shared video shard, decoded from memory
+        byte[] mp4;
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                Files.newInputStream(SharedData.root().resolve("webdataset/video/test.tar")))) {
+            var e = in.getNextEntry();
+            while (!e.getName().endsWith(".mp4")) e = in.getNextEntry();
+            mp4 = in.readAllBytes();
+        }
+        RgbClip all = VideoReader.readAll(mp4, "shard sample");
+        assertEquals(29.97, all.fps(), 0.01);
+        try (VideoReader r = VideoReader.open(mp4, "shard sample")) {
+            byte[] f = new byte[r.frameBytes()];
+            for (int k : new int[] {45, 3, all.frameCount() - 1, 20}) {
+                r.seek(all.timestampsUs()[k] / 1e6);
+                assertTrue(r.next(f));
+                assertEquals(all.timestampsUs()[k], r.lastTimestampUs(), "frame " + k);
+                assertArrayEquals(all.frame(k), f, "frame " + k);
+            }
+        }
+    }
+
     /** Writes flat grey frames (level 20 * i + 30) with FFmpeg's own muxer and encoder, bypassing VideoWriter. */
     private Path otherFormat(String file, String format, String codecName, int codecId) throws Exception {
         Path p = tmp.resolve(file);
