@@ -117,6 +117,23 @@ class ClipLoaderTest {
         }
     }
 
+    @Test void reconstructionClipOfAShortVideoRepeatsFramesAsNumpyLinspace() {
+        Path p = countingVideo(5);
+        Clip c = ClipLoader.reconstructionClip(p, 17, 16);
+        int[] want = {0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4};  // np.linspace(0, 4, 17, dtype=int)
+        for (int k = 0; k < 17; k++) {
+            float v = (c.data()[(k * 16 + 8) * 16 + 8] + 1) * 127.5f;
+            assertEquals(4 * want[k] + 8, v, 1.5, "frame " + k);
+        }
+    }
+
+    @Test void reconstructionClipOfATruncatedVideoIsOneLine() throws Exception {
+        byte[] all = Files.readAllBytes(countingVideo(30));
+        Path cut = Files.write(tmp.resolve("cut.mp4"), Arrays.copyOf(all, all.length * 7 / 10));
+        DataException e = assertThrows(DataException.class, () -> ClipLoader.reconstructionClip(cut, 17, 16));
+        assertTrue(e.getMessage().startsWith(cut + ": truncated or corrupt video: decoded "), e.getMessage());
+    }
+
     @Test void trainingVideoOnSharedShardSamples() {
         List<Sample> s = ShardReader.readAll(ShardReaderTest.videoShard());
         Sample x = s.get(0);

@@ -68,8 +68,8 @@ class StreamAndPrefetchTest {
         assertEquals(List.of("cut-0", "cut-1", "cut-2", "cut-3", "cut-4", "good-0", "good-1"), k);
         assertEquals(2, stats.count(SkipException.Reason.BAD_SHARD));
         String w = warn.toString(StandardCharsets.UTF_8);
-        assertTrue(w.contains("warning: skipped " + text + ": " + text + ": not a tar archive"), w);
-        assertTrue(w.contains("warning: skipped " + cut + ": " + cut + ": truncated"), w);
+        assertTrue(w.contains("warning: skipped " + text + ": not a tar archive"), w);
+        assertTrue(w.contains("warning: skipped " + cut + ": truncated"), w);
         assertEquals(2, w.lines().count());
     }
 
@@ -133,9 +133,16 @@ class StreamAndPrefetchTest {
         Path tar = new TarBuilder().add("a.mp4", "not really a video").add("a.id", "1").add("b.id", "2")
                 .add("c.mp4", "zz").write(tmp.resolve("v.tar"));
         TarBuilder.meta(tar, "{\"key\": \"a\", \"duration\": 5, \"fps\": 30}", "{\"key\": \"b\", \"duration\": 5, \"fps\": 30}");
-        SkipStats stats = new SkipStats(null);
+        ByteArrayOutputStream warn = new ByteArrayOutputStream();
+        SkipStats stats = new SkipStats(new PrintStream(warn, true, StandardCharsets.UTF_8));
         WebDatasetOptions o = WebDatasetOptions.video(tar.toString(), 16, 16, 0).withResampled(false).withShuffle(1);
         try (Prefetcher<Clip> p = WebDatasets.videos(o, stats)) { assertFalse(p.hasNext()); }
+        List<String> lines = warn.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).startsWith("warning: skipped " + tar + " a: not a readable video ("), lines.get(0));
+        assertEquals("warning: skipped " + tar + " b: no .mp4 or .avi entry", lines.get(1));
+        assertEquals("warning: skipped " + tar + " c: no duration in the meta file or a .json entry", lines.get(2));
+        assertEquals("skipped 3 samples (corrupt 1, no_meta 1, no_media 1)", stats.summary());
         assertEquals(1, stats.count(SkipException.Reason.CORRUPT));   // a: bytes are not a video
         assertEquals(1, stats.count(SkipException.Reason.NO_MEDIA));  // b: only an id
         assertEquals(1, stats.count(SkipException.Reason.NO_META));   // c: no meta line
