@@ -109,6 +109,9 @@ def install_shims(official_root):
     mpl = types.ModuleType('matplotlib')
     mpl.colormaps, mpl.pyplot = None, types.ModuleType('matplotlib.pyplot')
     sys.modules.update({'matplotlib': mpl, 'matplotlib.pyplot': mpl.pyplot})
+    for name in ('requests', 'tqdm'):   # lpips/util.py (checkpoint download, never called here)
+        sys.modules[name] = types.ModuleType(name)
+    sys.modules['tqdm'].tqdm = None
     if not hasattr(F, 'scaled_dot_product_attention'):
         F.scaled_dot_product_attention = _sdpa
     # bare packages: skip the official __init__ files (they import lightning, fsspec, PIL, safetensors)
@@ -318,6 +321,183 @@ def make_regularizer_case(out_dir, seed):
     print('regularizer: %d LCR settings' % n)
 
 
+# ----------------------------------------------------------------------------------------------------- loss cases
+
+def hash_codes(n, seed):
+    """Integers in [-2^23, 2^23) from murmur3's fmix32 of (i * 0x9E3779B1 + seed) mod 2^32 (mirrored in Java's
+    LossParityTest.hashCodes). Used for weights too large to store (LPIPS VGG16: 14.7M)."""
+    m = np.uint64(0xFFFFFFFF)
+    h = (np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B1) + np.uint64(seed)) & m
+    h ^= h >> np.uint64(16)
+    h = (h * np.uint64(0x85EBCA6B)) & m
+    h ^= h >> np.uint64(13)
+    h = (h * np.uint64(0xC2B2AE35)) & m
+    h ^= h >> np.uint64(16)
+    return (h >> np.uint64(8)).astype(np.int64) - (1 << 23)
+
+
+def hash_state(module, skip=()):
+    """Replaces every parameter by hash_codes * 2^-(23 + e) (e: 2^-e ~ sqrt(6 / fan_in) for weights, 2^-4 for biases,
+    absolute values for the LPIPS lin layers); returns the recipe [key, shape, seed, e, abs] for the metadata."""
+    recipe = []
+    with torch.no_grad():
+        for i, (k, p) in enumerate(module.named_parameters()):
+            if any(k.startswith(s) for s in skip):
+                continue
+            if p.dim() > 1:
+                e = int(round(-math.log2(math.sqrt(6.0 / (p.numel() // p.shape[0])))))
+            else:
+                e = 4
+            seed = 1000 + 7919 * i
+            q = hash_codes(p.numel(), seed)
+            use_abs = k.startswith('lin')
+            if use_abs:
+                q = np.abs(q)
+            p.copy_(torch.from_numpy(q.astype(np.float64) * 2.0 ** -(23 + e)).reshape(p.shape))
+            recipe.append([k, list(p.shape), seed, e, use_abs])
+    return recipe
+
+
+def quantise_module(module, prefix, tensors, meta, gen, skip=()):
+    """U8-quantised random parameters (as the model cases) stored under prefix + official key; buffers (spectral
+    norm u, v) stored as they are (F32)."""
+    with torch.no_grad():
+        params = dict(module.named_parameters())
+        for k, p in params.items():
+            if any(k.startswith(s) for s in skip):
+                continue
+            u = torch.rand(p.shape, generator=gen, dtype=torch.float64) * 2 - 1
+            fan = p.numel() // p.shape[0] if p.dim() > 1 else 16
+            v = u / math.sqrt(fan) * (3.0 if p.dim() > 1 else 1.0)
+            e = QUANT_BITS - math.floor(math.log2(float(v.abs().max())))
+            p.copy_(torch.round(v * 2.0 ** e).clamp(-127, 127) * 2.0 ** -e)
+            QUANT[id(p)] = e
+            tensors[prefix + k], meta['exp.' + prefix + k] = quantised(p)
+        for k, b in module.named_buffers():
+            if not any(k.startswith(s) for s in skip):
+                tensors[prefix + k] = b.detach().clone()
+
+
+def lpips_module():
+    from ssvae.modules.autoencoding.lpips.loss.lpips import LPIPS
+    LPIPS.load_from_pretrained = lambda self, name='vgg_lpips': None   # no download: weights come from hash_state
+    return LPIPS().eval()
+
+
+def make_lpips_case(out_dir, seed):
+    """LPIPS forward (official module, torchvision's VGG16 layout) with hash-generated weights."""
+    lp = lpips_module()
+    recipe = hash_state(lp)
+    gen = torch.Generator().manual_seed(seed)
+    t = {k: b for k, b in lp.state_dict().items() if k.startswith('scaling_layer')}
+    a = torch.rand(3, 3, 16, 16, generator=gen, dtype=torch.float64).float() * 2 - 1
+    b = (a + 0.3 * torch.randn(3, 3, 16, 16, generator=gen, dtype=torch.float64).float()).clamp(-1, 1)
+    t['a'], t['b'] = a, b
+    with torch.no_grad():
+        t['f32.distance'] = lp(a, b)
+        t['f64.distance'] = lp.double()(a.double(), b.double())
+    write_safetensors(os.path.join(out_dir, 'lpips.safetensors'), t, {'recipe': json.dumps(recipe)})
+    print('lpips: %d hashed tensors, distance %s' % (len(recipe), t['f64.distance'].flatten().tolist()))
+
+
+DISCS = {  # name: (official class, kwargs, input shape)
+    'disc_2d': ('PatchGAN2DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=8), [2, 3, 2, 32, 32]),
+    'disc_3d': ('PatchGAN3DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=8, max_temporal_down=4), [1, 3, 5, 32, 32]),
+    'disc_3d_t2': ('PatchGAN3DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=4, max_temporal_down=2), [1, 3, 5, 16, 16]),
+    'disc_iv': ('PatchGANImageVideoDisc', dict(in_channels=3, ndf=4, max_spatial_down=8, max_temporal_down=4), [1, 3, 5, 32, 32]),
+}
+
+
+def make_disc_case(name, out_dir, seed):
+    """PatchGAN forward in eval mode (stored u, v) and in train mode (one power iteration updates u, v first)."""
+    import ssvae.modules.autoencoding.losses.patchgan as pg
+    cls, kw, shape = DISCS[name]
+    torch.manual_seed(seed)
+    with contextlib_quiet():
+        d = getattr(pg, cls)(**kw)
+    gen = torch.Generator().manual_seed(seed)
+    t, meta = {}, {'class': cls, 'params': json.dumps(kw)}
+    quantise_module(d, '', t, meta, gen)
+    x = (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1).half()
+    t['x'], x = x, x.float()   # stored as F16 (exact), used as F32
+    with torch.no_grad():
+        for mode in ('eval', 'train'):
+            d.train(mode == 'train')
+            out = d(x)
+            outs = out if isinstance(out, tuple) else (out,)
+            for i, o in enumerate(outs):
+                t['%s.logits%d' % (mode, i)] = o
+        for k, b in d.named_buffers():
+            t['train.buffer.' + k] = b.clone()
+    write_safetensors(os.path.join(out_dir, name + '.safetensors'), t, meta)
+    print('%s: logits %s' % (name, [list(t[k].shape) for k in t if k.startswith('eval.logits')]))
+
+
+class contextlib_quiet:
+    """Silences the official modules' prints."""
+    def __enter__(self):
+        self.old, sys.stdout = sys.stdout, open(os.devnull, 'w')
+
+    def __exit__(self, *a):
+        sys.stdout.close()
+        sys.stdout = self.old
+
+
+LOSS_CONFIG = {
+    'target': 'ssvae.modules.autoencoding.losses.loss_factory.GeneralLPIPSWithDiscriminator',
+    'params': {'disc_start': 0, 'logvar_init': 0.2, 'disc_factor': 1.0, 'disc_weight': 0.5, 'perceptual_weight': 0.8,
+               'disc_loss': 'hinge', 'dims': 3, 'regularization_weights': {'kl_loss': 1.0e-3},
+               'discriminator_config': {'target': 'ssvae.modules.autoencoding.losses.patchgan.PatchGANImageVideoDisc',
+                                        'params': {'ndf': 4, 'max_spatial_down': 4, 'max_temporal_down': 2}},
+               'lcr_config': {'thresh': 0.9, 'weight': 0.5}},
+}
+
+
+def make_loss_case(out_dir, seed, disc_loss):
+    """GeneralLPIPSWithDiscriminator.forward, generator step (optimizer_idx 0, training, adaptive GAN and LCR weights
+    through an encoder and a decoder "last layer": moments = conv3d(h_enc, W_enc), xrec = conv3d(h_dec + mode, W_dec)
+    + b, all padding 1), its backward (gradients of W_dec and W_enc), then the discriminator step (optimizer_idx 1).
+    LPIPS stays in eval mode, as our loss keeps it."""
+    from ssvae.modules.autoencoding.losses.loss_factory import GeneralLPIPSWithDiscriminator
+    from ssvae.modules.autoencoding.regularizers import DiagonalGaussianRegularizer
+    lpips_module()   # patches LPIPS.load_from_pretrained
+    cfg = json.loads(json.dumps(LOSS_CONFIG))
+    cfg['params']['disc_loss'] = disc_loss
+    p = dict(cfg['params'])
+    p['lcr_config'] = types.SimpleNamespace(**p['lcr_config'])   # the official code reads it by attribute (OmegaConf)
+    torch.manual_seed(seed)
+    with contextlib_quiet():
+        loss = GeneralLPIPSWithDiscriminator(**p)
+    gen = torch.Generator().manual_seed(seed)
+    t, meta = {}, {'loss_config': json.dumps(cfg)}
+    quantise_module(loss.discriminator, 'discriminator.', t, meta, gen)
+    meta['lpips_recipe'] = json.dumps(hash_state(loss.perceptual_loss))
+    loss.train()
+    loss.perceptual_loss.eval()
+    r = lambda scale, *s: ((torch.rand(s, generator=gen, dtype=torch.float64) * 2 - 1) * scale).half()  # F16-exact
+    for k, scale, shape in (('x', 1, (1, 3, 5, 16, 16)), ('h_dec', 1, (1, 4, 5, 16, 16)), ('w_dec', 0.2, (3, 4, 3, 3, 3)),
+                            ('b_dec', 0.1, (3,)), ('h_enc', 1, (1, 4, 5, 16, 16)), ('w_enc', 0.3, (8, 4, 3, 3, 3))):
+        t[k] = r(scale, *shape)
+    x = t['x'].float()
+    w_dec, w_enc = t['w_dec'].float().requires_grad_(True), t['w_enc'].float().requires_grad_(True)
+    moments = F.conv3d(t['h_enc'].float(), w_enc, padding=1)
+    reg = DiagonalGaussianRegularizer(sample=False, lcr_config={'window_size': [2, 2, 2], 'weight_type': 'frame_weight'})
+    z, reg_log = reg(moments)
+    xrec = F.conv3d(t['h_dec'].float() + z, w_dec, t['b_dec'].float(), padding=1)
+    total, log = loss(x, xrec, 0, 1, w_dec, split='train', regularization_log=reg_log, enc_last_layer=w_enc)
+    t['gen.total'] = total.detach().reshape(1)
+    total.backward()
+    t['gen.grad_w_dec'], t['gen.grad_w_enc'] = w_dec.grad, w_enc.grad
+    dl, dlog = loss(x, xrec.detach(), 1, 1, w_dec, split='train')
+    for k, v in list(log.items()) + list(dlog.items()):
+        t['log.' + k] = torch.as_tensor(v).detach().float().reshape(1)
+    for k, b in loss.discriminator.named_buffers():
+        t['after.discriminator.' + k] = b.clone()
+    name = 'loss_' + disc_loss
+    write_safetensors(os.path.join(out_dir, name + '.safetensors'), t, meta)
+    print('%s: %s' % (name, {k: round(float(v), 6) for k, v in log.items()}))
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit('usage: make_parity_fixtures.py OFFICIAL_ROOT [OUT_DIR]')
@@ -330,6 +510,11 @@ def main():
     for i, (name, spec) in enumerate(CASES.items()):
         make_model_case(name, spec, out_dir, 1000 + i)
     make_regularizer_case(out_dir, 77)
+    make_lpips_case(out_dir, 78)
+    for i, name in enumerate(DISCS):
+        make_disc_case(name, out_dir, 80 + i)
+    make_loss_case(out_dir, 90, 'hinge')
+    make_loss_case(out_dir, 91, 'vanilla')
 
 
 if __name__ == '__main__':

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One fixture written by src/test/resources/parity/make_parity_fixtures.py from the official PyTorch code: its
@@ -54,17 +55,23 @@ record Fixture(String name, Map<String, Tensor> tensors, Map<String, String> met
         }
     }
 
-    /**
-     * The model state_dict: every tensor whose key starts with one of the prefixes, decoded from the generator's 8-bit
-     * codes (value = (code - 128) * 2^-e, e in metadata 'exp.KEY'; exact in F32 and F64).
-     */
+    /** The model state_dict: every tensor whose key starts with one of the prefixes (see {@link #stateDict(Predicate, String)}). */
     Map<String, Tensor> stateDict(String... prefixes) {
+        return stateDict(k -> Arrays.stream(prefixes).anyMatch(k::startsWith), "");
+    }
+
+    /**
+     * The tensors whose key passes the filter, with strip removed from the front of the key. Keys with an exponent in
+     * the metadata ('exp.KEY') hold the generator's 8-bit codes: value = (code - 128) * 2^-e (exact in F32 and F64);
+     * the others (spectral-norm u, v buffers) are taken as stored.
+     */
+    Map<String, Tensor> stateDict(Predicate<String> filter, String strip) {
         Map<String, Tensor> sd = new LinkedHashMap<>();
         for (var e : tensors.entrySet()) {
-            if (Arrays.stream(prefixes).noneMatch(e.getKey()::startsWith)) continue;
+            if (!filter.test(e.getKey())) continue;
             String exp = meta.get("exp." + e.getKey());
-            if (exp == null) throw new AssertionError(name + ": no exponent for " + e.getKey());
-            sd.put(e.getKey(), e.getValue().to(DType.F64).sub(128).mul(Math.scalb(1.0, -Integer.parseInt(exp))));
+            Tensor v = exp == null ? e.getValue() : e.getValue().to(DType.F64).sub(128).mul(Math.scalb(1.0, -Integer.parseInt(exp)));
+            sd.put(e.getKey().substring(strip.length()), v);
         }
         return sd;
     }
