@@ -453,7 +453,7 @@ LOSS_CONFIG = {
 }
 
 
-def make_loss_case(out_dir, seed, disc_loss):
+def make_loss_case(out_dir, seed, disc_loss, **overrides):
     """GeneralLPIPSWithDiscriminator.forward, generator step (optimizer_idx 0, training, adaptive GAN and LCR weights
     through an encoder and a decoder "last layer": moments = conv3d(h_enc, W_enc), xrec = conv3d(h_dec + mode, W_dec)
     + b, all padding 1), its backward (gradients of W_dec and W_enc), then the discriminator step (optimizer_idx 1).
@@ -463,8 +463,11 @@ def make_loss_case(out_dir, seed, disc_loss):
     lpips_module()   # patches LPIPS.load_from_pretrained
     cfg = json.loads(json.dumps(LOSS_CONFIG))
     cfg['params']['disc_loss'] = disc_loss
+    cfg['params'].update(overrides)
     p = dict(cfg['params'])
-    p['lcr_config'] = types.SimpleNamespace(**p['lcr_config'])   # the official code reads it by attribute (OmegaConf)
+    p['lcr_config'] = types.SimpleNamespace(**p['lcr_config'])
+    if isinstance(p['lcr_config'].thresh, dict):   # keyed by input size; YAML/JSON keys are strings, OmegaConf's ints
+        p['lcr_config'].thresh = {int(k): v for k, v in p['lcr_config'].thresh.items()}   # the official code reads it by attribute (OmegaConf)
     torch.manual_seed(seed)
     with contextlib_quiet():
         loss = GeneralLPIPSWithDiscriminator(**p)
@@ -475,8 +478,8 @@ def make_loss_case(out_dir, seed, disc_loss):
     loss.train()
     loss.perceptual_loss.eval()
     r = lambda scale, *s: ((torch.rand(s, generator=gen, dtype=torch.float64) * 2 - 1) * scale).half()  # F16-exact
-    for k, scale, shape in (('x', 1, (1, 3, 5, 16, 16)), ('h_dec', 1, (1, 4, 5, 16, 16)), ('w_dec', 0.2, (3, 4, 3, 3, 3)),
-                            ('b_dec', 0.1, (3,)), ('h_enc', 1, (1, 4, 5, 16, 16)), ('w_enc', 0.3, (8, 4, 3, 3, 3))):
+    for k, scale, shape in (('x', 1, (1, 3, 3, 16, 16)), ('h_dec', 1, (1, 4, 3, 16, 16)), ('w_dec', 0.2, (3, 4, 3, 3, 3)),
+                            ('b_dec', 0.1, (3,)), ('h_enc', 1, (1, 4, 3, 16, 16)), ('w_enc', 0.3, (8, 4, 3, 3, 3))):
         t[k] = r(scale, *shape)
     x = t['x'].float()
     w_dec, w_enc = t['w_dec'].float().requires_grad_(True), t['w_enc'].float().requires_grad_(True)
@@ -514,7 +517,8 @@ def main():
     for i, name in enumerate(DISCS):
         make_disc_case(name, out_dir, 80 + i)
     make_loss_case(out_dir, 90, 'hinge')
-    make_loss_case(out_dir, 91, 'vanilla')
+    make_loss_case(out_dir, 91, 'vanilla', average_nll_loss=True, disc_factor=0.7, logvar_init=-0.4,
+                   lcr_config={'thresh': {'16': 0.8, '32': 0.5}, 'weight': 2.0})
 
 
 if __name__ == '__main__':
