@@ -191,6 +191,12 @@ CASES = {
     'gn_const_single_level': (coder_params(32, [1], 1, 0, [], 'groupnorm', 'constant', z=2),
                               coder_params(32, [1], 0, 0, [], 'groupnorm', 'constant', z=2, enc=False),
                               [1, 2, 2], [0.3, 0.7], {'video': [1, 3, 3, 8, 8]}),
+    # rmsnorm with 'constant' padding, new_shuffle in both directions with a 3-D and a 2-D level (encoder average with
+    # 'first' pad, group 8 / 4; decoder pixel_shuffle3d / pixel_shuffle2d + repeat), nearest upsampling, encoder
+    # num_res_blocks 2 with one mid block ([res, attn]), decoder mid [res]
+    'rms_const_shuffle_2d_3d': (coder_params(8, [1, 1, 1], 2, 1, [True, False], 'rmsnorm', 'constant', shuffle=True),
+                                coder_params(8, [1, 1, 1], 1, 1, [True, False], 'rmsnorm', 'constant', shuffle=True, enc=False),
+                                [2, 2, 2], 'average', {'video': [1, 3, 5, 16, 16], 'image': [1, 3, 1, 16, 16]}),
 }
 
 
@@ -501,6 +507,35 @@ def make_loss_case(out_dir, seed, disc_loss, **overrides):
     print('%s: %s' % (name, {k: round(float(v), 6) for k, v in log.items()}))
 
 
+# ------------------------------------------------------------------------------------------------ ch48 manifests
+
+def make_manifests(official, out_dir):
+    """state_dict key -> shape of the official Encoder3D/Decoder3D built from the official configs (full size, ch 48
+    latent; parameters left uninitialised: only names and shapes are recorded), in state_dict order."""
+    from ssvae.modules.autoencoding.vae.dc_3dvae import Encoder3D, Decoder3D
+    saved = [(c, c.reset_parameters) for c in (torch.nn.Conv2d, torch.nn.Conv3d)]
+    for c, _ in saved:
+        c.reset_parameters = lambda self: None   # skip the (slow, irrelevant) initialisation
+    out = {}
+    try:
+        for cfg_name in ('ch48_LCR_LMR_256p.yaml', 'inference.yaml'):
+            with open(os.path.join(official, 'configs', cfg_name)) as f:
+                params = yaml.safe_load(f)['model']['params']
+            keys = []
+            with contextlib_quiet():
+                for prefix, cls, k in (('encoder.', Encoder3D, 'encoder_config'), ('decoder.', Decoder3D, 'decoder_config')):
+                    m = cls(**params[k]['params'])
+                    keys += [[prefix + n, list(v.shape)] for n, v in m.state_dict().items()]
+                    del m
+            out[cfg_name] = keys
+    finally:
+        for c, r in saved:
+            c.reset_parameters = r
+    with open(os.path.join(out_dir, 'manifest_ch48.json'), 'w') as f:
+        json.dump(out, f, separators=(',', ':'))
+    print('manifests: %s' % {k: len(v) for k, v in out.items()})
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit('usage: make_parity_fixtures.py OFFICIAL_ROOT [OUT_DIR]')
@@ -517,6 +552,7 @@ def main():
     for i, name in enumerate(DISCS):
         make_disc_case(name, out_dir, 80 + i)
     make_loss_case(out_dir, 90, 'hinge')
+    make_manifests(official, out_dir)
     make_loss_case(out_dir, 91, 'vanilla', average_nll_loss=True, disc_factor=0.7, logvar_init=-0.4,
                    lcr_config={'thresh': {'16': 0.8, '32': 0.5}, 'weight': 2.0})
 

@@ -12,6 +12,13 @@ import ssvae.vae.config.ConfigFile;
 import ssvae.vae.config.ModelConfig;
 import ssvae.vae.model.VideoAutoencoder;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -79,14 +86,16 @@ class OfficialParityTest {
         System.out.printf("official parity %s %s: max rel err %.2e (tol %.0e)%n", name, tag, worst, tol);
     }
 
-    static final String CASES = "rms_first_3d,ln_const_shuffle_trilinear,rms_2d_then_3d_bilinear,gn_const_single_level";
+    static final String CASES = "rms_first_3d,ln_const_shuffle_trilinear,rms_2d_then_3d_bilinear,gn_const_single_level,rms_const_shuffle_2d_3d";
 
     @ParameterizedTest
-    @ValueSource(strings = {"rms_first_3d", "ln_const_shuffle_trilinear", "rms_2d_then_3d_bilinear", "gn_const_single_level"})
+    @ValueSource(strings = {"rms_first_3d", "ln_const_shuffle_trilinear", "rms_2d_then_3d_bilinear", "gn_const_single_level",
+            "rms_const_shuffle_2d_3d"})
     void float32MatchesOfficial(String name) { checkModel(name, DType.F32); }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rms_first_3d", "ln_const_shuffle_trilinear", "rms_2d_then_3d_bilinear", "gn_const_single_level"})
+    @ValueSource(strings = {"rms_first_3d", "ln_const_shuffle_trilinear", "rms_2d_then_3d_bilinear", "gn_const_single_level",
+            "rms_const_shuffle_2d_3d"})
     void float64MatchesOfficial(String name) { checkModel(name, DType.F64); }
 
     /** Our causal chunked encode/decode against the official one-pass outputs. */
@@ -95,6 +104,7 @@ class OfficialParityTest {
         chunked("rms_first_3d", new int[][] {{1, 4, 4}, {1, 8}, {5, 4}}, new int[][] {{1, 1, 1}, {1, 2}, {2, 1}});
         chunked("rms_2d_then_3d_bilinear", new int[][] {{1, 2, 2, 2, 2}, {3, 6}, {1, 8}}, new int[][] {{1, 1, 1, 1, 1}, {2, 3}});
         chunked("ln_const_shuffle_trilinear", new int[][] {{1, 4}}, new int[0][]);   // trilinear decoder: one pass only
+        chunked("rms_const_shuffle_2d_3d", new int[][] {{1, 2, 2}, {3, 2}}, new int[][] {{1, 1, 1}, {1, 2}});
     }
 
     private static void chunked(String name, int[][] encPlans, int[][] decPlans) {
@@ -113,6 +123,30 @@ class OfficialParityTest {
                 check(name + " chunked decode " + java.util.Arrays.toString(plan), e, TOL_F32);
                 System.out.printf("official parity %s chunked decode %s: %.2e%n", name, java.util.Arrays.toString(plan), e);
             }
+        }
+    }
+
+    /**
+     * The full-size official configs (ch48 256p training and inference): the official Encoder3D/Decoder3D state_dict
+     * keys and shapes, in order (manifest_ch48.json, from the official code), equal ours built from configs/ (shapes
+     * only, nothing allocated).
+     */
+    @Test
+    void ch48StateDictManifestEqualsOfficial() throws Exception {
+        JsonNode manifest = Fixture.JSON.readTree(Fixture.resource("manifest_ch48.json").toFile());
+        Path configs = Files.isDirectory(Path.of("configs")) ? Path.of("configs") : Path.of("..", "configs");
+        for (var it = manifest.fields(); it.hasNext(); ) {
+            var e = it.next();
+            VideoAutoencoder m = ConfigFile.read(configs.resolve(e.getKey())).build();
+            List<String> ours = new ArrayList<>(), official = new ArrayList<>();
+            for (var p : m.namedParams().entrySet())
+                if (p.getKey().startsWith("encoder.") || p.getKey().startsWith("decoder.")) ours.add(p.getKey() + " " + Arrays.toString(p.getValue().shape()));
+            for (JsonNode k : e.getValue()) {
+                int[] shape = new int[k.get(1).size()];
+                for (int i = 0; i < shape.length; i++) shape[i] = k.get(1).get(i).asInt();
+                official.add(k.get(0).asText() + " " + Arrays.toString(shape));
+            }
+            assertEquals(official, ours, e.getKey());
         }
     }
 
