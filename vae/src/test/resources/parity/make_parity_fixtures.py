@@ -241,6 +241,10 @@ def randomise(module, gen):
                 QUANT[id(p)] = e
 
 
+GRAD_KEYS = __import__('re').compile(r'(encoder\.conv_in\.conv\.weight|conv_in\.conv\.bias|out\.2\.conv\.bias|out\.0\.|to_qkv\.weight|proj\.weight|'
+                                     r'mid\.\d\.norm\.gamma|nin_shortcut\.weight|sample\.conv(\.conv)?\.bias|0\.block\.0\.norm1\.)')
+
+
 def official_run(enc, dec, reg, x, dtype):
     enc, dec = enc.to(dtype), dec.to(dtype)
     with torch.no_grad():
@@ -280,6 +284,23 @@ def make_model_case(name, spec, out_dir, seed):
             for k, v in official_run(enc, dec, reg, x, dtype).items():
                 if tag == 'f64' or k != 'decoded':   # the float32 decoder output is left out to keep files small
                     tensors['%s.%s.%s' % (iname, tag, k)] = v
+    # gradients (float64) of loss = mean(decoded^2) + mean(moments^2) for the video input, decoded = decoder(mode),
+    # for a selection of parameters touching every block kind
+    x = tensors['video.x'].double()
+    enc.double().train(False)
+    dec.double().train(False)
+    moments = enc(x)
+    decoded = dec(moments.chunk(2, dim=1)[0])
+    loss = (decoded ** 2).mean() + (moments ** 2).mean()
+    named = [(pre + k, p) for pre, m in (('encoder.', enc), ('decoder.', dec)) for k, p in m.named_parameters()
+             if GRAD_KEYS.search(pre + k)]
+    grads = torch.autograd.grad(loss, [p for _, p in named])
+    tensors['video.f64.grad_loss'] = loss.detach().reshape(1)
+    for (k, _), g in zip(named, grads):
+        # a per-channel shift right before per-channel normalisation (conv_in biases of the groupnorm case: 32 groups
+        # of one channel on both branches of the residual) has an exactly zero gradient: rounding noise, left out
+        if float(g.abs().max()) > 1e-12:
+            tensors['video.f64.grad.' + k] = g
     write_safetensors(os.path.join(out_dir, name + '.safetensors'), tensors, meta)
     print('%-28s %8d params  %s' % (name, sum(p.numel() for p in list(enc.parameters()) + list(dec.parameters())),
                                      {k: list(tensors[k + '.f64.moments'].shape) for k in inputs}))

@@ -98,6 +98,40 @@ class OfficialParityTest {
             "rms_const_shuffle_2d_3d"})
     void float64MatchesOfficial(String name) { checkModel(name, DType.F64); }
 
+    /**
+     * Backward: float64 gradients of mean(decoded^2) + mean(moments^2) (decoded = decoder(posterior mode), video input)
+     * for parameters in every block kind (input conv, norms, attention q/k/v and projection, nin shortcuts,
+     * down/upsampling convs, output layers) against torch.autograd on the official modules, within 1e-9.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"rms_first_3d", "ln_const_shuffle_trilinear", "rms_2d_then_3d_bilinear", "gn_const_single_level",
+            "rms_const_shuffle_2d_3d"})
+    void float64GradientsMatchOfficial(String name) {
+        Fixture f = Fixture.load(name);
+        VideoAutoencoder m = model(f, DType.F64);
+        Tensor x = f.get("video.x").to(DType.F64);
+        Tensor moments = m.encodeMoments(x);
+        Tensor decoded = m.decode(moments.chunk(2, 1).get(0));
+        Tensor loss = decoded.square().mean().add(moments.square().mean());
+        double worst = Fixture.relErr(loss.item(), f.scalar("video.f64.grad_loss"), 1e-6);
+        check(name + " gradient loss", worst, TOL_F64);
+        loss.backward();
+        String pre = "video.f64.grad.";
+        int n = 0;
+        for (String key : f.tensors().keySet()) {
+            if (!key.startsWith(pre)) continue;
+            String k = key.substring(pre.length());
+            Tensor g = m.namedParams().get(k).value().grad();
+            assertNotNull(g, name + ": no gradient for " + k);
+            double e = Fixture.relErr(g, f.get(key));
+            check(name + " d loss / d " + k, e, TOL_F64);
+            worst = Math.max(worst, e);
+            n++;
+        }
+        assertTrue(n >= 10, name + ": only " + n + " gradients in the fixture");
+        System.out.printf("official parity %s f64 gradients of %d parameters: max rel err %.2e%n", name, n, worst);
+    }
+
     /** Our causal chunked encode/decode against the official one-pass outputs. */
     @Test
     void chunkedPathsMatchOfficialOnePass() {
