@@ -186,7 +186,7 @@ CASES = {
     # 2-D average group 2 and 3-D group 4, duplicate repeats 4 / 2
     'rms_2d_then_3d_bilinear': (coder_params(2, [1, 2, 4], 1, 1, [False, True], 'rmsnorm', 'first', attn=False),
                                 coder_params(2, [1, 2, 4], 1, 1, [True, False], 'rmsnorm', 'first', attn=False, sp=True, enc=False),
-                                [2, 1, 2], 'window_weight', {'video': [1, 3, 9, 16, 16], 'image': [1, 3, 1, 16, 16]}),
+                                [2, 1, 2], 'window_weight', {'video': [1, 3, 5, 16, 16], 'image': [1, 3, 1, 16, 16]}),
     # groupnorm (32 groups, eps 1e-6) over time too, one level, zero-padded time
     'gn_const_single_level': (coder_params(32, [1], 1, 0, [], 'groupnorm', 'constant', z=2),
                               coder_params(32, [1], 0, 0, [], 'groupnorm', 'constant', z=2, enc=False),
@@ -278,15 +278,15 @@ def make_model_case(name, spec, out_dir, seed):
         for k, p in params.items():
             tensors[prefix + k], meta['exp.' + prefix + k] = quantised(p)
     for iname, shape in inputs.items():
-        x = (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1).float()
-        tensors[iname + '.x'] = x
+        x = (torch.rand(shape, generator=gen, dtype=torch.float64) * 2 - 1).half()
+        tensors[iname + '.x'], x = x, x.float()   # stored as F16 (exact), used as F32 / F64
         for dtype, tag in ((torch.float32, 'f32'), (torch.float64, 'f64')):
             for k, v in official_run(enc, dec, reg, x, dtype).items():
                 if tag == 'f64' or k != 'decoded':   # the float32 decoder output is left out to keep files small
                     tensors['%s.%s.%s' % (iname, tag, k)] = v
     # gradients (float64) of loss = mean(decoded^2) + mean(moments^2) for the video input, decoded = decoder(mode),
     # for a selection of parameters touching every block kind
-    x = tensors['video.x'].double()
+    x = tensors['video.x'].double()   # F16-exact values
     enc.double().train(False)
     dec.double().train(False)
     moments = enc(x)
@@ -427,9 +427,8 @@ def make_lpips_case(out_dir, seed):
     print('lpips: %d hashed tensors, distance %s' % (len(recipe), t['f64.distance'].flatten().tolist()))
 
 
-DISCS = {  # name: (official class, kwargs, input shape)
+DISCS = {  # name: (official class, kwargs, input shape); the 3-D one with max_spatial_down 8 / max_temporal_down 4 is in disc_iv
     'disc_2d': ('PatchGAN2DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=8), [2, 3, 2, 32, 32]),
-    'disc_3d': ('PatchGAN3DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=8, max_temporal_down=4), [1, 3, 5, 32, 32]),
     'disc_3d_t2': ('PatchGAN3DDiscriminator', dict(in_channels=3, ndf=4, max_spatial_down=4, max_temporal_down=2), [1, 3, 5, 16, 16]),
     'disc_iv': ('PatchGANImageVideoDisc', dict(in_channels=3, ndf=4, max_spatial_down=8, max_temporal_down=4), [1, 3, 5, 32, 32]),
 }

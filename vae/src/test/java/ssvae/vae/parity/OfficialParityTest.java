@@ -136,7 +136,7 @@ class OfficialParityTest {
     @Test
     void chunkedPathsMatchOfficialOnePass() {
         chunked("rms_first_3d", new int[][] {{1, 4, 4}, {1, 8}, {5, 4}}, new int[][] {{1, 1, 1}, {1, 2}, {2, 1}});
-        chunked("rms_2d_then_3d_bilinear", new int[][] {{1, 2, 2, 2, 2}, {3, 6}, {1, 8}}, new int[][] {{1, 1, 1, 1, 1}, {2, 3}});
+        chunked("rms_2d_then_3d_bilinear", new int[][] {{1, 2, 2}, {3, 2}, {1, 4}}, new int[][] {{1, 1, 1}, {2, 1}});
         chunked("ln_const_shuffle_trilinear", new int[][] {{1, 4}}, new int[0][]);   // trilinear decoder: one pass only
         chunked("rms_const_shuffle_2d_3d", new int[][] {{1, 2, 2}, {3, 2}}, new int[][] {{1, 1, 1}, {1, 2}});
     }
@@ -145,7 +145,7 @@ class OfficialParityTest {
         Fixture f = Fixture.load(name);
         VideoAutoencoder m = model(f, DType.F32);
         try (var ng = GradMode.noGrad()) {
-            Tensor x = f.get("video.x");
+            Tensor x = f.get("video.x").to(DType.F32);
             for (int[] plan : encPlans) {
                 double e = Fixture.relErr(m.encodeMomentsChunked(x, plan), f.get("video.f32.moments"));
                 check(name + " chunked encode " + java.util.Arrays.toString(plan), e, TOL_F32);
