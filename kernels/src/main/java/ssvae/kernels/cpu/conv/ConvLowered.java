@@ -16,7 +16,7 @@ import ssvae.kernels.cpu.gemm.SgemmMicro;
 final class ConvLowered {
     private ConvLowered() {}
 
-    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, CHUNK = 5 * 48, SEG_SLIVERS = 4;
+    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, SHORT_KC = 64, CHUNK = 5 * 48, SEG_SLIVERS = 4;
 
     /** The segment kernel applies when every output row is a whole number of vectors read with unit stride. */
     static boolean segmentable(int ow, int strideW) { return strideW == 1 && ow % V == 0; }
@@ -42,13 +42,17 @@ final class ConvLowered {
         int P = pos.length, slivers = (P + NR - 1) / NR, mt = (m + MR - 1) / MR;
         // chunks of up to 32 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
         int per = Math.max(SEG_SLIVERS, Math.min(32, (slivers + Parallel.threads() - 1) / Parallel.threads()));
-        int chunks = (slivers + per - 1) / per;
+        // one weight tile: each input row is used by a single tile, so walk the depth in short slices across many
+        // slivers (the rows of a slice stay in L1) instead of deep slices per sliver
+        int kc = mt == 1 ? SHORT_KC : KC;
+        if (mt == 1) per = 32;
+        int chunks = (slivers + per - 1) / per, fper = per;
         Parallel.forRange(chunks, 1, (c0, c1) -> {
             float[] scratch = new float[MR * NR];
             for (int ch = c0; ch < c1; ch++) {
-                int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
-                for (int k0 = 0; k0 < nk; k0 += KC) {
-                    int k1 = Math.min(nk, k0 + KC);
+                int sl0 = ch * fper, sl1 = Math.min(slivers, sl0 + fper);
+                for (int k0 = 0; k0 < nk; k0 += kc) {
+                    int k1 = Math.min(nk, k0 + kc);
                     for (int t = 0; t < mt; t++) {
                         int aOff = (t * nk + k0) * MR, mr = Math.min(MR, m - t * MR);
                         for (int sl = sl0; sl < sl1; sl++) {
