@@ -1,5 +1,6 @@
 package ssvae.kernels.cpu.conv;
 
+import jdk.incubator.vector.FloatVector;
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.DotMicro;
 import ssvae.kernels.cpu.gemm.GatherMicro;
@@ -150,7 +151,7 @@ public final class ConvFast {
                 float[] gt = new float[g.p * np];
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
                 for (int sl = 0; sl < np; sl += NR)
-                    Transpose.blocked(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
+                    Transpose.toSliver(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
                 int xBase = gr * g.cg * dp * hp * wp;
                 float[] acc = gwt[gr];
                 Parallel.forRange(tiles, 1, (t0, t1) -> {
@@ -226,9 +227,11 @@ public final class ConvFast {
             for (int q = q0; q < q1; q++) dst[dOff + q - q0] = x[base + pos[q]];
             return;
         }
+        int v = ConvLowered.V;
         for (int q = q0; q < q1; ) {
-            int end = Math.min(q1, (q / ow + 1) * ow);
-            System.arraycopy(x, base + pos[q], dst, dOff + q - q0, end - q);
+            int end = Math.min(q1, (q / ow + 1) * ow), src = base + pos[q], d = dOff + q - q0, len = end - q, j = 0;
+            for (; j + v <= len; j += v) FloatVector.fromArray(SgemmMicro.S, x, src + j).intoArray(dst, d + j);
+            for (; j < len; j++) dst[d + j] = x[src + j];
             q = end;
         }
     }
