@@ -77,9 +77,29 @@ public final class ClipLoader {
     private static Clip reconstructionClip(VideoReader r, int numFrames, int size) {
         if (size < 1) throw new IllegalArgumentException("image size must be positive, got " + size);
         int t = FrameCounts.round4kPlus1(numFrames);
-        List<byte[]> frames = r.readAll().frames();
-        int[] idx = numpyLinspaceInt(frames.size(), t);
         int h = r.height(), w = r.width(), hw = h * w;
+        long total = r.containerFrameCount();
+        List<byte[]> frames;
+        int[] idx;
+        if (total > 0 && total < Integer.MAX_VALUE) {
+            // the container states the frame count: decode once, keep only the chosen frames (memory flat in length)
+            idx = numpyLinspaceInt((int) total, t);
+            frames = new ArrayList<>();
+            byte[] buf = new byte[r.frameBytes()];
+            int decoded = 0, k = 0;
+            while (r.next(buf)) {
+                while (k < t && idx[k] == decoded) {
+                    frames.add(buf.clone());
+                    idx[k] = frames.size() - 1;
+                    k++;
+                }
+                decoded++;
+            }
+            if (decoded < total) throw DataException.of(r.name(), "truncated or corrupt video: decoded " + decoded + " of " + total + " frames");
+        } else {
+            frames = r.readAll().frames();
+            idx = numpyLinspaceInt(frames.size(), t);
+        }
         float[] planes = new float[3 * hw];
         float[] out = new float[3 * t * size * size];
         int oplane = size * size;
@@ -151,8 +171,8 @@ public final class ClipLoader {
         float[] out = new float[3 * numFrames * ohw];
         for (int i = 0; i < numFrames; i++) {
             FrameConvert.toPlanar(frames.get(idx[i]), hw, planes, 0, hw, false);
-            float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(),
-                    rc.deltaH() / 2, rc.deltaW() / 2, targetH, targetW, true);
+            float[] rs = Resample.bicubicAntialiasU8(planes, 3, h, w, rc.resizedH(), rc.resizedW(),
+                    rc.deltaH() / 2, rc.deltaW() / 2, targetH, targetW);
             for (int c = 0; c < 3; c++) {
                 int o = (c * numFrames + i) * ohw;
                 for (int p = 0; p < ohw; p++) out[o + p] = (rs[c * ohw + p] - 127.5f) / 127.5f;
@@ -179,7 +199,7 @@ public final class ClipLoader {
         float[] planes = rgbPlanes01(img);
         RectCrop rc = rectCrop(h, w, targetH, targetW);
         int top = rng.nextInt(rc.deltaH() + 1), left = rng.nextInt(rc.deltaW() + 1);
-        float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(), top, left, targetH, targetW, false);
+        float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(), top, left, targetH, targetW);
         for (int i = 0; i < rs.length; i++) rs[i] = rs[i] * 2f - 1f;
         return new Clip(rs, 1, targetH, targetW, name);
     }
