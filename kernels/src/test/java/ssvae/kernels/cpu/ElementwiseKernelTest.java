@@ -85,6 +85,35 @@ class ElementwiseKernelTest {
         }
     }
 
+    @Test void scalarMathPinnedValues() {
+        // erf and the GELUs against high-precision values (scipy.special.erf; torch.nn.functional.gelu in float64)
+        double[][] erf = {{0.5, 0.5204998778130465}, {1, 0.8427007929497149}, {2, 0.9953222650189527}, {3, 0.9999779095030014},
+                {-1.5, -0.9661051464753108}, {1e-3, 0.0011283787909692363}, {4.5, 0.9999999998033839}};
+        for (double[] e : erf) assertEquals(e[1], ScalarMath.erf(e[0]), 2e-15, "erf(" + e[0] + ")");
+        assertEquals(0.8413447460685429, ScalarMath.unary(UnaryOp.GELU, 1, 0, 0), 1e-15);
+        assertEquals(-0.15865525393145707, ScalarMath.unary(UnaryOp.GELU, -1, 0, 0), 1e-15);
+        assertEquals(0.8411919906082768, ScalarMath.unary(UnaryOp.GELU_TANH, 1, 0, 0), 1e-15);
+        assertEquals(0, ScalarMath.sigmoid(-800), 0);
+        assertEquals(1, ScalarMath.sigmoid(800), 0);
+        assertEquals(2, ScalarMath.unary(UnaryOp.ROUND, 2.5, 0, 0), 0, "round half to even like torch.round");
+        assertEquals(-2, ScalarMath.unary(UnaryOp.ROUND, -2.5, 0, 0), 0);
+        assertTrue(Double.isNaN(ScalarMath.unary(UnaryOp.CLAMP, Double.NaN, 0, 1)), "clamp propagates NaN");
+        assertTrue(Double.isNaN(ScalarMath.binary(BinaryOp.MAX, 1, Double.NaN)), "maximum propagates NaN");
+        assertTrue(Double.isNaN(ScalarMath.binary(BinaryOp.MIN, Double.NaN, 1)));
+        assertEquals(0, ScalarMath.unary(UnaryOp.RELU, -0.0, 0, 0), 0);
+        // derivative helpers agree with central differences of their functions
+        for (double x : new double[] {-3, -0.7, 0.4, 2.2})
+            for (UnaryOp[] pair : new UnaryOp[][] {{UnaryOp.SIGMOID, UnaryOp.SIGMOID_GRAD}, {UnaryOp.TANH, UnaryOp.TANH_GRAD}, {UnaryOp.SILU, UnaryOp.SILU_GRAD},
+                    {UnaryOp.GELU, UnaryOp.GELU_GRAD}, {UnaryOp.GELU_TANH, UnaryOp.GELU_TANH_GRAD}, {UnaryOp.ERF, UnaryOp.ERF_GRAD}}) {
+                double h = 1e-6, num = (ScalarMath.unary(pair[0], x + h, 0, 0) - ScalarMath.unary(pair[0], x - h, 0, 0)) / (2 * h);
+                assertEquals(num, ScalarMath.unary(pair[1], x, 0, 0), 1e-8, pair[1] + " at " + x);
+            }
+        assertEquals(2.5 * Math.pow(1.3, 1.5), ScalarMath.unary(UnaryOp.POW_GRAD, 1.3, 2.5, 0), 1e-15);
+        assertEquals(0.2, ScalarMath.unary(UnaryOp.LEAKY_RELU_GRAD, -1, 0.2, 0), 0);
+        assertEquals(1, ScalarMath.unary(UnaryOp.CLAMP_GRAD, 1, 0, 1), 0, "clamp passes the gradient at the bounds");
+        assertEquals(0, ScalarMath.unary(UnaryOp.CLAMP_GRAD, 1.5, 0, 1), 0);
+    }
+
     @Test void unaryIntoStridedOutputAndInPlace() {
         Random r = new Random(12);
         for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.SILU, UnaryOp.AFFINE, UnaryOp.GELU}) {
