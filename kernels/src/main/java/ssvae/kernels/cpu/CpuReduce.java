@@ -18,7 +18,9 @@ import java.util.List;
  * accumulated with vectors across the reduced indices). F32 sums fold float vector partials of at most
  * {@link #BLOCK} elements into double, so long sums stay accurate to ~1e-7 relative. Work is cut into
  * fixed chunks of the reduced range whose partials are combined in a fixed order: results do not depend on the
- * thread count. Everything else (strided, PROD, F64, integers) goes through the scalar double fold.
+ * thread count. Reduced rows that are strided (slices with a step) use the same chunking with a scalar fold;
+ * everything else (zero strides, kept dims innermost but strided, PROD, F64, integers) goes through the generic
+ * scalar double fold, which is also the reference the tests compare with.
  */
 public final class CpuReduce {
     private CpuReduce() {}
