@@ -243,14 +243,20 @@ public final class CudaBackend implements Backend {
         if (GpuKernels.fromSystem() == GpuKernels.VENDOR)
             throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but cuBLAS cannot take this matmul (dtypes "
                     + a.dtype() + "/" + b.dtype() + "/" + out.dtype() + " or strides)");
-        byte[] g = new Struct().i32(M).i32(N).i32(K).i32(dt(a)).i32(dt(b)).i32(dt(out))
-                .i32(asb).i32(a.stride(1)).i32(a.stride(2)).i32(a.offset())
-                .i32(bsb).i32(b.stride(1)).i32(b.stride(2)).i32(b.offset())
-                .i32(out.stride(0)).i32(out.stride(1)).i32(out.stride(2)).i32(out.offset()).bytes();
+        byte[] g = matGeo(a, b, out);
         Variant v = Variant.of(a.dtype(), b.dtype());
         int[] grid = LaunchConfig.gemmGrid(M, N, B);
         rt().launch("gemm", "matmul_" + v.suffix, grid[0], grid[1], grid[2], v.threads, 0,
                 base(a, "matmul a"), base(b, "matmul b"), base(out, "matmul out"), g);
+    }
+
+    /** struct MatGeo of gemm_views.cuh for [B,M,K] x [B,K,N] -> [B,M,N] (batch stride 0 where the batch size is 1). */
+    static byte[] matGeo(Tensor a, Tensor b, Tensor out) {
+        int asb = a.size(0) == 1 ? 0 : a.stride(0), bsb = b.size(0) == 1 ? 0 : b.stride(0);
+        return new Struct().i32(a.size(1)).i32(b.size(2)).i32(a.size(2)).i32(dt(a)).i32(dt(b)).i32(dt(out))
+                .i32(asb).i32(a.stride(1)).i32(a.stride(2)).i32(a.offset())
+                .i32(bsb).i32(b.stride(1)).i32(b.stride(2)).i32(b.offset())
+                .i32(out.stride(0)).i32(out.stride(1)).i32(out.stride(2)).i32(out.offset()).bytes();
     }
 
     /** Tile engine by operand dtypes: tensor cores for bf16/f16 pairs, double SIMT for F64, float SIMT otherwise. */
@@ -271,7 +277,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static byte[] convStruct(ConvParams p, int[] xs, int[] ws, int[] os, Tensor x, Tensor w, Tensor out, Tensor bias) {
+    static byte[] convStruct(ConvParams p, int[] xs, int[] ws, int[] os, Tensor x, Tensor w, Tensor out, Tensor bias) {
         Struct s = new Struct();
         s.i32(xs[0]).i32(xs[1]).i32(xs[2]).i32(xs[3]).i32(xs[4]).i32(ws[0]).i32(os[2]).i32(os[3]).i32(os[4]).i32(ws[2]).i32(ws[3]).i32(ws[4]);
         s.i32(p.stride(), 3).i32(p.padBefore(), 3).i32(p.dilation(), 3).i32(p.groups());
@@ -376,7 +382,7 @@ public final class CudaBackend implements Backend {
                 o[0], o[1], o[2], log ? 1 : 0);
     }
 
-    private static byte[] normArgs(NormMode mode, int outer, int r, int inner, Tensor x, Tensor stat, double eps) {
+    static byte[] normArgs(NormMode mode, int outer, int r, int inner, Tensor x, Tensor stat, double eps) {
         return new Struct().i32(mode.ordinal()).i32(outer).i32(r).i32(inner).i32(dt(x)).i32(dt(stat)).f64(eps).bytes();
     }
 
@@ -412,7 +418,7 @@ public final class CudaBackend implements Backend {
         else rt().launch1d("normalize", "normalize_backward_cols", (long) outer * inner, args);
     }
 
-    private static byte[] interpArgs(InterpMode mode, boolean align, int[] in, int[] out, double[] scales, DType dt, DType gdt) {
+    static byte[] interpArgs(InterpMode mode, boolean align, int[] in, int[] out, double[] scales, DType dt, DType gdt) {
         if (in.length != 5 || out.length != 5) throw new IllegalArgumentException("interpolate takes 5-D N,C,D,H,W tensors");
         if (scales == null || scales.length != 3) throw new IllegalArgumentException("interpolate needs 3 scales (D, H, W)");
         if (in[0] != out[0] || in[1] != out[1]) throw new IllegalArgumentException("interpolate keeps N and C");
@@ -439,7 +445,7 @@ public final class CudaBackend implements Backend {
         rt().launch1d("interpolate", "interpolate_bwd", gOut.numel(), at(gOut, "gOut"), at(gIn, "gIn"), a);
     }
 
-    private static byte[] poolArgs(PoolParams p, int[] in, int[] out, DType dt) {
+    static byte[] poolArgs(PoolParams p, int[] in, int[] out, DType dt) {
         if (in.length != 5 || out.length != 5) throw new IllegalArgumentException("max pool takes 5-D N,C,D,H,W tensors");
         for (int d = 0; d < 3; d++) {
             int o = p.outSize(d, in[2 + d]);
@@ -479,21 +485,28 @@ public final class CudaBackend implements Backend {
         if (shape.length > Geometry.MAXD) throw new IllegalArgumentException("CUDA index kernels take at most " + Geometry.MAXD + " dims");
         if (kind < 2 && index.dim() != 1) throw new IllegalArgumentException("index must be 1-D, got " + index.dim() + " dims");
         if (iter.numel() == 0) return;
-        Struct s = new Struct().i32(kind).i32(shape.length).i32(iter.numel()).i32(dim).i32(dimSize).i32(shape, Geometry.MAXD);
-        s.i32(t0.strides(), Geometry.MAXD).i32(t1.strides(), Geometry.MAXD).i32(kind >= 2 ? index.strides() : new int[0], Geometry.MAXD);
-        s.i32(t0.offset()).i32(t1.offset()).i32(index.offset()).i32(kind < 2 ? index.stride(0) : 0);
-        s.i32(dt(t0)).i32(dt(t1)).i32(dt(index));
+        byte[] args = idxArgs(kind, t0, t1, index, dim, dimSize, iter);
         CudaRuntime r = rt();
         Tensor err = Tensor.zeros(DType.I32, Device.cuda(r.ordinal), 1);
         try {
             r.launch1d("index", "index_ops", iter.numel(), base(t0, "index operand"), base(t1, "index operand"), base(index, "index"),
-                    base(err, "flag"), s.bytes());
+                    base(err, "flag"), args);
             int[] flag = new int[1];
             r.download(cs(err, "flag").pointer(0), flag, 0, 1, 4);
             if (flag[0] != 0) throw new IndexOutOfBoundsException("index out of bounds for dimension " + dim + " with size " + dimSize);
         } finally {
             err.storage().release();
         }
+    }
+
+    /** struct IdxArgs of index.cu (kinds: 0 index_select, 1 index_add_, 2 gather, 3 scatter_add_). */
+    static byte[] idxArgs(int kind, Tensor t0, Tensor t1, Tensor index, int dim, int dimSize, Tensor iter) {
+        int[] shape = iter.shape();
+        Struct s = new Struct().i32(kind).i32(shape.length).i32(iter.numel()).i32(dim).i32(dimSize).i32(shape, Geometry.MAXD);
+        s.i32(t0.strides(), Geometry.MAXD).i32(t1.strides(), Geometry.MAXD).i32(kind >= 2 ? index.strides() : new int[0], Geometry.MAXD);
+        s.i32(t0.offset()).i32(t1.offset()).i32(index.offset()).i32(kind < 2 ? index.stride(0) : 0);
+        s.i32(dt(t0)).i32(dt(t1)).i32(dt(index));
+        return s.bytes();
     }
 
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
