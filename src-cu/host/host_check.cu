@@ -14,6 +14,9 @@
 #include "../pool.cu"
 #include "../index.cu"
 #include "../random.cu"
+#include "../reduce.cu"
+#include "../softmax.cu"
+#include "../normalize.cu"
 
 static std::string dir;
 
@@ -131,6 +134,58 @@ int main(int argc, char** argv) {
         for (int e = 0; e < a.numel; e++) index_one(t0.data(), t1.data(), index.data(), &err, a, e);
         if (a.kind == 0 || a.kind == 2) spill("out.bin", t1); else spill("out.bin", t0);
         printf("err %d\n", err);
+    } else if (cmd == "reduce") {
+        RedGeo g = as<RedGeo>(slurp("geo.bin"));
+        auto x = slurp("in0.bin");
+        std::vector<char> out = slurp("out.bin");
+        int op = (int) p[0], odt = (int) p[1], xdt = (int) p[2];
+        for (int o = 0; o < g.nOut; o++) {
+            long long ob, accl;
+            double acc;
+            red_partial(op, x.data(), xdt, g, o, 0, 1, ob, acc, accl);
+            if (dt_is_int(xdt) && op != R_PROD) stl(out.data(), odt, ob, accl); else st(out.data(), odt, ob, acc);
+        }
+        spill("out.bin", out);
+    } else if (cmd == "argreduce") {
+        Geo g = as<Geo>(slurp("geo.bin"));
+        auto x = slurp("in0.bin");
+        std::vector<char> out = slurp("out.bin");
+        for (int o = 0; o < g.numel; o++) arg_reduce_one((int) p[0], x.data(), (int) p[1], (long long*) out.data(), (int) p[2], (int) p[3], g, o);
+        spill("out.bin", out);
+    } else if (cmd == "softmax" || cmd == "softmax_bwd") {
+        int dt = (int) p[0], outer = (int) p[1], n = (int) p[2], inner = (int) p[3], logm = (int) p[4];
+        auto i0 = slurp("in0.bin"), i1 = slurp("in1.bin");
+        std::vector<char> out = slurp("out.bin");
+        for (int c = 0; c < outer * inner; c++) {
+            if (cmd == "softmax") {
+                if (dt == DT_F64) sm_col<double>(i0.data(), dt, out.data(), outer, n, inner, logm, c);
+                else sm_col<float>(i0.data(), dt, out.data(), outer, n, inner, logm, c);
+            } else {
+                if (dt == DT_F64) smb_col<double>(i0.data(), i1.data(), dt, out.data(), outer, n, inner, logm, c);
+                else smb_col<float>(i0.data(), i1.data(), dt, out.data(), outer, n, inner, logm, c);
+            }
+        }
+        spill("out.bin", out);
+    } else if (cmd == "norm") {
+        NormArgs a = as<NormArgs>(slurp("geo.bin"));
+        auto x = slurp("in0.bin");
+        std::vector<char> out = slurp("out.bin"), mean = slurp("out2.bin"), rstd = slurp("out3.bin");
+        for (int c = 0; c < a.outer * a.inner; c++) {
+            if (a.xdt == DT_F64) norm_fwd_one<double, true>(a, nullptr, c, x.data(), out.data(), mean.data(), rstd.data());
+            else norm_fwd_one<float, true>(a, nullptr, c, x.data(), out.data(), mean.data(), rstd.data());
+        }
+        spill("out.bin", out);
+        spill("out2.bin", mean);
+        spill("out3.bin", rstd);
+    } else if (cmd == "norm_bwd") {
+        NormArgs a = as<NormArgs>(slurp("geo.bin"));
+        auto x = slurp("in0.bin"), mean = slurp("in1.bin"), rstd = slurp("in2.bin"), gy = slurp("in3.bin");
+        std::vector<char> out = slurp("out.bin");
+        for (int c = 0; c < a.outer * a.inner; c++) {
+            if (a.xdt == DT_F64) norm_bwd_one<double, true>(a, nullptr, c, x.data(), mean.data(), rstd.data(), gy.data(), out.data());
+            else norm_bwd_one<float, true>(a, nullptr, c, x.data(), mean.data(), rstd.data(), gy.data(), out.data());
+        }
+        spill("out.bin", out);
     } else if (cmd == "random") {
         int kind = (int) p[0], dt = (int) p[1], n = (int) p[2];
         std::vector<char> s = slurp("seed.txt");  // "seed offset" as unsigned decimals (exact 64-bit)

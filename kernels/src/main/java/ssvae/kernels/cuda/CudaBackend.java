@@ -159,9 +159,13 @@ public final class CudaBackend implements Backend {
         if (op != ReduceOp.ARGMAX && op != ReduceOp.ARGMIN) throw new IllegalArgumentException("argReduce takes ARGMAX or ARGMIN, got " + op);
         if (out.dtype() != DType.I64) throw new IllegalArgumentException("argReduce output must be I64, got " + out.dtype());
         if (x.size(dim) == 0) throw new IllegalArgumentException("argmax/argmin of an empty dimension");
-        Tensor xv = new Tensor(x.storage(), out.shape(), x.strides(), x.offset());
         rt().launch1d("reduce", "arg_reduce", out.numel(), op.ordinal(), base(x, "argReduce input"), dt(x), base(out, "argReduce output"),
-                x.size(dim), x.stride(dim), Geometry.elementwise(out.shape(), xv, out));
+                x.size(dim), x.stride(dim), argGeometry(x, out));
+    }
+
+    /** Geo of arg_reduce: the output's iteration shape over x (its coordinate along dim is 0) and out. */
+    static byte[] argGeometry(Tensor x, Tensor out) {
+        return Geometry.elementwise(out.shape(), new Tensor(x.storage(), out.shape(), x.strides(), x.offset()), out);
     }
 
     // ------------------------------------------------------------------ GEMM / conv

@@ -125,7 +125,7 @@ class HostEmulationTest {
     private Tensor exec(String cmd, byte[] geo, Tensor out, Tensor... in) throws Exception {
         write("geo.bin", geo);
         for (int i = 0; i < in.length; i++) write("in" + i + ".bin", raw(in[i]));
-        for (int i = in.length; i < 3; i++) write("in" + i + ".bin", new byte[8]);
+        for (int i = in.length; i < 4; i++) write("in" + i + ".bin", new byte[8]);
         write("out.bin", raw(out));
         run(cmd);
         return read("out.bin", out);
@@ -332,6 +332,70 @@ class HostEmulationTest {
         String r = run("index");
         assertTrue(r.contains("err 0"), r);
         return read("out.bin", result);
+    }
+
+    @Test void reductionsMatchTheCpu() throws Exception {
+        need();
+        for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16, DType.I64, DType.I32}) {
+            Tensor base = cpuRandom(d, 10, 6, 5, 7);
+            Tensor x = new Tensor(base.storage(), new int[] {6, 7, 5}, new int[] {35, 1, 7}, 0);
+            for (ssvae.tensor.ReduceOp op : new ssvae.tensor.ReduceOp[] {ssvae.tensor.ReduceOp.SUM, ssvae.tensor.ReduceOp.PROD,
+                    ssvae.tensor.ReduceOp.MAX, ssvae.tensor.ReduceOp.MIN}) {
+                for (int[] os : List.of(new int[] {1, 7, 5}, new int[] {6, 1, 5}, new int[] {1, 7, 1}, new int[] {1, 1, 1})) {
+                    if (op == ssvae.tensor.ReduceOp.PROD && os[0] == 1 && os[1] == 1) continue;
+                    Tensor out = cpuEmpty(d, os), got = cpuEmpty(d, os);
+                    CPU.reduce(op, x, out);
+                    params(op.ordinal(), d.ordinal(), d.ordinal());
+                    Geometry.Reduction r = Geometry.reduction(x, got);
+                    assertCloseHost(out, exec("reduce", Geometry.reduceStruct(r, x.offset(), got.offset()), got, x), accumulated(d, 210),
+                            "reduce " + op + " " + d + " " + java.util.Arrays.toString(os));
+                }
+            }
+            for (ssvae.tensor.ReduceOp op : new ssvae.tensor.ReduceOp[] {ssvae.tensor.ReduceOp.ARGMAX, ssvae.tensor.ReduceOp.ARGMIN}) {
+                for (int dim = 0; dim < 3; dim++) {
+                    int[] os = {6, 7, 5};
+                    os[dim] = 1;
+                    Tensor out = cpuEmpty(DType.I64, os), got = cpuEmpty(DType.I64, os);
+                    CPU.argReduce(op, x, dim, out);
+                    params(op.ordinal(), d.ordinal(), x.size(dim), x.stride(dim));
+                    assertCloseHost(out, exec("argreduce", CudaBackend.argGeometry(x, got), got, x), elementwise(DType.I64), op + " dim " + dim + " " + d);
+                }
+            }
+        }
+    }
+
+    @Test void softmaxAndNormalizeColumnsMatchTheCpu() throws Exception {
+        need();
+        for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16}) {
+            for (int[] v : new int[][] {{3, 37, 5}, {6, 41, 1}}) {
+                int outer = v[0], n = v[1], inner = v[2], dim = 1;
+                Tensor x = cpuRandom(d, 17, v), gy = cpuRandom(d, 18, v);
+                for (boolean log : new boolean[] {false, true}) {
+                    Tensor y = cpuEmpty(d, v), yg = cpuEmpty(d, v), gx = cpuEmpty(d, v), gxg = cpuEmpty(d, v);
+                    CPU.softmax(x, dim, log, y);
+                    params(d.ordinal(), outer, n, inner, log ? 1 : 0);
+                    assertCloseHost(y, exec("softmax", new byte[8], yg, x), accumulated(d, n), "softmax " + d + " log " + log);
+                    CPU.softmaxBackward(y, gy, dim, log, gx);
+                    assertCloseHost(gx, exec("softmax_bwd", new byte[8], gxg, y, gy), accumulated(d, n), "softmax backward " + d + " log " + log);
+                }
+                DType sd = d == DType.F64 ? DType.F64 : DType.F32;
+                for (ssvae.tensor.NormMode mode : ssvae.tensor.NormMode.values()) {
+                    String w = mode + " " + d + " " + java.util.Arrays.toString(v);
+                    Tensor y = cpuEmpty(d, v), mean = cpuEmpty(sd, outer, inner), rstd = cpuEmpty(sd, outer, inner);
+                    Tensor yg = cpuEmpty(d, v), meang = cpuEmpty(sd, outer, inner), rstdg = cpuEmpty(sd, outer, inner);
+                    CPU.normalize(mode, x, outer, n, inner, 1e-5, y, mean, rstd);
+                    byte[] geo = CudaBackend.normArgs(mode, outer, n, inner, x, rstdg, 1e-5);
+                    write("out2.bin", raw(meang));
+                    write("out3.bin", raw(rstdg));
+                    assertCloseHost(y, exec("norm", geo, yg, x), accumulated(d, n), "normalize " + w);
+                    assertCloseHost(rstd, read("out3.bin", rstdg), accumulated(sd, n), "normalize rstd " + w);
+                    if (mode == ssvae.tensor.NormMode.CENTERED) assertCloseHost(mean, read("out2.bin", meang), accumulated(sd, n), "normalize mean " + w);
+                    Tensor gx = cpuEmpty(d, v), gxg = cpuEmpty(d, v);
+                    CPU.normalizeBackward(mode, x, outer, n, inner, 1e-5, mean, rstd, gy, gx);
+                    assertCloseHost(gx, exec("norm_bwd", geo, gxg, x, mean, rstd, gy), accumulated(d, n), "normalize backward " + w);
+                }
+            }
+        }
     }
 
     @Test void philoxFillsMatchTheCpuBitForBit() throws Exception {
