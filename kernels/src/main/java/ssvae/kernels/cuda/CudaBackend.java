@@ -1,6 +1,5 @@
 package ssvae.kernels.cuda;
 
-import jcuda.driver.CUdeviceptr;
 import ssvae.tensor.Backend;
 import ssvae.tensor.BinaryOp;
 import ssvae.tensor.ConvParams;
@@ -29,19 +28,34 @@ public final class CudaBackend implements Backend {
 
     @Override public Device.Type deviceType() { return Device.Type.CUDA; }
     @Override public String name() { return "cuda"; }
-    @Override public boolean isAvailable() { return CudaRuntime.get() != null; }
-    @Override public String unavailableReason() { return CudaRuntime.reason(); }
+    private static volatile String linkFailure;
+
+    @Override public boolean isAvailable() { return runtime() != null; }
+    @Override public String unavailableReason() { return runtime() != null ? "" : reason(); }
+
+    /** The runtime, or null; a class path without JCuda (LinkageError) counts as "unavailable", never as a crash. */
+    private static CudaRuntime runtime() {
+        if (linkFailure != null) return null;
+        try {
+            return CudaRuntime.get();
+        } catch (LinkageError e) {
+            linkFailure = "JCuda is not on the class path (" + e + ")";
+            return null;
+        }
+    }
+
+    private static String reason() { return linkFailure != null ? linkFailure : CudaRuntime.reason(); }
 
     private static CudaRuntime rt() {
-        CudaRuntime r = CudaRuntime.get();
-        if (r == null) throw new IllegalStateException("CUDA is not available: " + CudaRuntime.reason());
+        CudaRuntime r = runtime();
+        if (r == null) throw new IllegalStateException("CUDA is not available: " + reason());
         return r;
     }
 
     /** "NVIDIA H100 ... (cc 9.0, driver 13.0)" or the unavailable reason. */
     public String describe() {
-        CudaRuntime r = CudaRuntime.get();
-        if (r == null) return "cuda: unavailable (" + CudaRuntime.reason() + ")";
+        CudaRuntime r = runtime();
+        if (r == null) return "cuda: unavailable (" + reason() + ")";
         return "cuda:" + r.ordinal + " " + r.deviceName + " (compute capability " + r.ccMajor + "." + r.ccMinor + ", driver "
                 + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); vendor libraries: " + vendorStatus();
     }
@@ -62,7 +76,7 @@ public final class CudaBackend implements Backend {
                     + " to choose another), asked for " + device);
         if (numel < 0) throw new IllegalArgumentException("negative element count " + numel);
         CachingAllocator.Block b = r.allocator.allocate((long) numel * dtype.bytes);
-        return new CudaStorage(dtype, numel, device, r.allocator, b, r.memory.pointer(b.address()));
+        return new CudaStorage(dtype, numel, device, r.allocator, b);
     }
 
     private static CudaStorage cs(Tensor t, String what) {
@@ -92,7 +106,7 @@ public final class CudaBackend implements Backend {
         sameNumel(src, dst, "copyFromHost");
         requireContiguous(src, "copyFromHost source");
         requireContiguous(dst, "copyFromHost destination");
-        rt().upload(h.array(), src.offset(), src.numel(), src.dtype().bytes, cs(dst, "copyFromHost destination").pointer(dst.offset()));
+        rt().upload(h.array(), src.offset(), src.numel(), src.dtype().bytes, cs(dst, "copyFromHost destination").address(dst.offset()));
     }
 
     @Override public void copyToHost(Tensor src, Tensor dst) {
@@ -101,7 +115,7 @@ public final class CudaBackend implements Backend {
         sameNumel(src, dst, "copyToHost");
         requireContiguous(src, "copyToHost source");
         requireContiguous(dst, "copyToHost destination");
-        rt().download(cs(src, "copyToHost source").pointer(src.offset()), h.array(), dst.offset(), dst.numel(), dst.dtype().bytes);
+        rt().download(cs(src, "copyToHost source").address(src.offset()), h.array(), dst.offset(), dst.numel(), dst.dtype().bytes);
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -109,8 +123,8 @@ public final class CudaBackend implements Backend {
     @Override public void copy(Tensor src, Tensor dst) {
         Shapes.same(src, dst, "copy");
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            CUdeviceptr s = cs(src, "copy source").pointer(src.offset()), d = cs(dst, "copy destination").pointer(dst.offset());
-            rt().copyDeviceAsync(d, s, (long) src.numel() * src.dtype().bytes);
+            rt().copyDeviceAsync(cs(dst, "copy destination").address(dst.offset()), cs(src, "copy source").address(src.offset()),
+                    (long) src.numel() * src.dtype().bytes);
             return;
         }
         rt().launch1d("elementwise", "ew_copy", dst.numel(), base(src, "copy source"), dt(src), base(dst, "copy destination"), dt(dst),
@@ -176,7 +190,7 @@ public final class CudaBackend implements Backend {
         Object c = cublas;
         if (c == null) {
             synchronized (this) {
-                if (cublas == null) cublas = Cublas.load(rt().stream.handle());
+                if (cublas == null) cublas = Cublas.load(rt().streamHandle());
                 c = cublas;
             }
         }
@@ -192,7 +206,7 @@ public final class CudaBackend implements Backend {
         Object c = cudnn;
         if (c == null) {
             synchronized (this) {
-                if (cudnn == null) cudnn = Cudnn.load(rt().stream.handle());
+                if (cudnn == null) cudnn = Cudnn.load(rt().streamHandle());
                 c = cudnn;
             }
         }
@@ -205,7 +219,7 @@ public final class CudaBackend implements Backend {
     /** "cuBLAS: loaded libcublas.so.13; cuDNN: ...", "not used (own kernels)" or why a library is missing. */
     public String vendorStatus() {
         if (GpuKernels.fromSystem() == GpuKernels.OWN) return "not used (" + GpuKernels.PROPERTY + "=own)";
-        if (CudaRuntime.get() == null) return "not loaded (" + CudaRuntime.reason() + ")";
+        if (runtime() == null) return "not loaded (" + reason() + ")";
         String b, d;
         try { Cublas cb = cublas(); b = cb != null ? "loaded " + cb.location : String.valueOf(cublas); } catch (IllegalStateException e) { b = e.getMessage(); }
         try { Cudnn cd = cudnn(); d = cd != null ? "loaded " + cd.location : String.valueOf(cudnn); } catch (IllegalStateException e) { d = e.getMessage(); }
@@ -496,7 +510,7 @@ public final class CudaBackend implements Backend {
             r.launch1d("index", "index_ops", iter.numel(), base(t0, "index operand"), base(t1, "index operand"), base(index, "index"),
                     base(err, "flag"), args);
             int[] flag = new int[1];
-            r.download(cs(err, "flag").pointer(0), flag, 0, 1, 4);
+            r.download(cs(err, "flag").address(), flag, 0, 1, 4);
             if (flag[0] != 0) throw new IndexOutOfBoundsException("index out of bounds for dimension " + dim + " with size " + dimSize);
         } finally {
             err.storage().release();
@@ -548,14 +562,14 @@ public final class CudaBackend implements Backend {
         try {
             r.launch1d("random", "philox_blocks", n, seed, offset, n, base(t, "blocks"));
             int[] out = new int[4 * n];
-            r.download(cs(t, "blocks").pointer(0), out, 0, 4 * n, 4);
+            r.download(cs(t, "blocks").address(), out, 0, 4 * n, 4);
             return out;
         } finally {
             t.storage().release();
         }
     }
 
-    @Override public void synchronize() { if (CudaRuntime.get() != null) rt().synchronize(); }
+    @Override public void synchronize() { if (runtime() != null) rt().synchronize(); }
 
     // ------------------------------------------------------------------ fused training kernels
 
@@ -600,7 +614,7 @@ public final class CudaBackend implements Backend {
         try {
             r.launch1d("reduce", fn, a.numel(), at(a, "a"), at(b, "b"), dt(a), a.numel(), base(acc, "acc"));
             double[] out = new double[1];
-            r.download(cs(acc, "acc").pointer(0), out, 0, 1, 8);
+            r.download(cs(acc, "acc").address(), out, 0, 1, 8);
             return out[0];
         } finally {
             acc.storage().release();
@@ -658,7 +672,7 @@ public final class CudaBackend implements Backend {
             lcrLaunch("lcr_forward", z, s, window, 0, base(acc, "acc"));
             if (s[2] > 1) lcrLaunch("lcr_forward", z, s, window, 1, base(acc, "acc") + 8);
             double[] out = new double[2];
-            r.download(cs(acc, "acc").pointer(0), out, 0, 2, 8);
+            r.download(cs(acc, "acc").address(), out, 0, 2, 8);
             return new double[] {out[0] / lcrCount(s, window, 0), s[2] > 1 ? out[1] / lcrCount(s, window, 1) : Double.NaN};
         } finally {
             acc.storage().release();
