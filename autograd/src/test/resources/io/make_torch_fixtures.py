@@ -13,6 +13,9 @@ pickle writes the same GLOBAL / STACK_GLOBAL opcodes.
 
 Run from this folder:  python3 make_torch_fixtures.py
 Values are simple formulas repeated in TorchCheckpointTest.java.
+Checked: a real torch.load (PyTorch 1.13.1) reads the state_dict_*.pt, legacy*.pth files to the same tensors,
+storage sharing and state_dict._metadata; the exception is state_dict_be.pt, whose 'byteorder' record PyTorch
+honours only from 2.1 on (as our reader does). make_real_torch_fixtures.py writes files with torch itself.
 """
 import io
 import os
@@ -248,7 +251,7 @@ def plain_values():
         "b": b"\x00ab", "bb": bytes(range(256)) * 2, "t0": (), "t1": (1,), "t2": (1, "2"), "t3": (1, 2, 3),
         "t4": (1, 2, 3, 4), "l": [1, [2, 3]], "set": {1}, "fs": frozenset({2}), "none": None, "tf": [True, False],
         "shared": [shared, shared], "ba": bytearray(b"xy"), "od": OrderedDict([("z", 1), ("a", 2)]),
-        "many": list(range(1500)),
+        "many": list(range(1500)), "special": [float("inf"), float("-inf"), float("nan")],
     }
 
 

@@ -57,7 +57,8 @@ public final class Checkpoint {
         if (!GradMode.isEnabled()) return out;
 
         List<Tensor> trainable = new ArrayList<>();
-        for (Tensor p : params) if (p != null && p.requiresGrad()) trainable.add(p);
+        Set<Tensor> listed = Collections.newSetFromMap(new IdentityHashMap<>()); // each tensor once
+        for (Tensor p : params) if (p != null && p.requiresGrad() && listed.add(p)) trainable.add(p);
         int n = inputs.size();
         Tensor[] nodeInputs = new Tensor[n + trainable.size()];
         for (int i = 0; i < n; i++) nodeInputs[i] = inputs.get(i);

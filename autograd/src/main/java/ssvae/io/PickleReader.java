@@ -125,7 +125,7 @@ public final class PickleReader {
             }
             // ---- floats
             case 'G' -> { need(8, "BINFLOAT"); long bits = 0; for (int k = 0; k < 8; k++) bits = (bits << 8) | (data[pos++] & 0xff); push(Double.longBitsToDouble(bits)); }
-            case 'F' -> push(Double.parseDouble(line()));
+            case 'F' -> push(parseFloat(line()));
             // ---- strings and bytes
             case 'X' -> push(utf8(len32()));
             case 0x8c -> push(utf8(u8()));
@@ -394,6 +394,16 @@ public final class PickleReader {
             }
         }
         return sb.toString();
+    }
+
+    /** Protocol 0 FLOAT: Python's repr of a float, including inf, -inf and nan. */
+    private static double parseFloat(String s) {
+        return switch (s.strip()) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            case "nan", "-nan" -> Double.NaN;
+            default -> Double.parseDouble(s);
+        };
     }
 
     private static String opName(int op) {

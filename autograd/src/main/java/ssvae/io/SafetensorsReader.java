@@ -35,6 +35,7 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** One tensor of the index: byte offsets are relative to the start of the data buffer. */
     public record Entry(String name, DType dtype, int[] shape, long begin, long end) {
+        @Override public int[] shape() { return shape.clone(); }
         public long numel() {
             long n = 1;
             for (int d : shape) n *= d;
@@ -208,7 +209,7 @@ public final class SafetensorsReader implements AutoCloseable {
             throw new TensorFileException(path, "tensor '" + name + "' has " + numel + " elements, more than the 2^31-1 a tensor can hold");
         try {
             CpuStorage s = TensorBytes.read(ch, dataStart + e.begin(), e.dtype(), (int) numel, ByteOrder.LITTLE_ENDIAN);
-            int[] shape = e.shape().clone();
+            int[] shape = e.shape();
             return new Tensor(s, shape, Shape.contiguousStrides(shape), 0);
         } catch (IOException ex) {
             throw new TensorFileException(path, "cannot read tensor '" + name + "': " + ex.getMessage(), ex);

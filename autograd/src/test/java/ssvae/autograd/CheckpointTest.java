@@ -122,4 +122,17 @@ class CheckpointTest {
             assertFalse(y.requiresGrad());
         }
     }
+
+    @Test void parametersListedTwiceCountOnce() {
+        Sequential m = model();
+        m.eval();
+        Tensor x = Tensor.randn(new Generator(9), DType.F64, Device.CPU, 3, 4);
+        m.forward(x).sum().backward();
+        List<double[]> plain = grads(m.parameters());
+        m.zeroGrad();
+        List<Tensor> twice = new ArrayList<>(m.parameters());
+        twice.addAll(m.parameters());
+        Checkpoint.apply(in -> m.forward(in.get(0)), List.of(x), twice, null).sum().backward();
+        assertSameGrads(plain, grads(m.parameters()));
+    }
 }

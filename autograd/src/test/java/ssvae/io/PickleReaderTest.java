@@ -67,6 +67,10 @@ class PickleReaderTest {
             List<?> many = (List<?>) m.get("many");
             assertEquals(1500, many.size(), p);
             assertEquals(1499L, many.get(1499), p);
+            List<?> special = (List<?>) m.get("special");
+            assertEquals(Double.POSITIVE_INFINITY, special.get(0), p);
+            assertEquals(Double.NEGATIVE_INFINITY, special.get(1), p);
+            assertTrue(Double.isNaN((Double) special.get(2)), p);
         }
     }
 

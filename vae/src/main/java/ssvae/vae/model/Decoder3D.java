@@ -75,10 +75,10 @@ public final class Decoder3D extends Layer {
         if (z.dim() != 5 || z.size(1) != p.zChannels())
             throw new IllegalArgumentException("decoder input must be [B, " + p.zChannels() + ", T, H, W], got " + ssvae.tensor.Shape.str(z.shape()));
         Tensor h = convIn.forward(z, s);
-        for (Layer l : mid.items()) h = l.forward(h, s);
+        for (Layer l : mid.items()) h = Checkpointing.run(p.gradientCheckpoint(), l, h, s);
         for (Level lv : up.items()) {
-            for (ResnetBlock3D b : lv.block.items()) h = b.forward(h, s);
-            if (lv.upsample != null) h = lv.upsample.forward(h, s);
+            for (ResnetBlock3D b : lv.block.items()) h = Checkpointing.run(p.gradientCheckpoint(), b, h, s);
+            if (lv.upsample != null) h = Checkpointing.run(p.gradientCheckpoint(), lv.upsample, h, s);
         }
         return outConv.forward(outNorm.apply(h).silu(), s);
     }

@@ -79,10 +79,10 @@ public final class Encoder3D extends Layer {
             throw new IllegalArgumentException("encoder input must be [B, " + p.inChannels() + ", T, H, W], got " + ssvae.tensor.Shape.str(x.shape()));
         Tensor h = convIn.forward(x, s);
         for (Level lv : down.items()) {
-            for (ResnetBlock3D b : lv.block.items()) h = b.forward(h, s);
-            if (lv.downsample != null) h = lv.downsample.forward(h, s);
+            for (ResnetBlock3D b : lv.block.items()) h = Checkpointing.run(p.gradientCheckpoint(), b, h, s);
+            if (lv.downsample != null) h = Checkpointing.run(p.gradientCheckpoint(), lv.downsample, h, s);
         }
-        for (Layer l : mid.items()) h = l.forward(h, s);
+        for (Layer l : mid.items()) h = Checkpointing.run(p.gradientCheckpoint(), l, h, s);
         return outConv.forward(outNorm.apply(h).silu(), s);
     }
 

@@ -37,8 +37,25 @@ class ModelParityTest {
             double kl = m.regularizer().forward(moments, null).log().get("kl_loss").item();
             double rkl = Ref.kl(rm);
             assertEquals(rkl, kl, TOL * Math.abs(rkl), name + " KL");
-            System.out.printf("parity %s: moments %.2e, decoder %.2e, KL %.6g vs %.6g (|moments| max %.3g)%n", name, e1, e2, kl, rkl, max(rm));
+            var lcrCfg = new ssvae.vae.regularizers.GaussianRegularizer.LcrConfig(new int[] {2, 2, 2},
+                    new ssvae.vae.regularizers.LocalCorrelation.FrameWeight(), true);
+            var lcr = ssvae.vae.regularizers.GaussianRegularizer.localCorrelation(z, lcrCfg);
+            Ref.A rmode = new Ref.A(meanHalf(rm), rm.s[0], rm.s[1] / 2, rm.s[2], rm.s[3], rm.s[4]);
+            double[] rl = Ref.lcr(rmode, 2, 2, 2, "frame_weight");
+            assertEquals(rl[2], lcr.avg().item(), TOL * Math.abs(rl[2]) + 1e-6, name + " LCR avg");
+            assertEquals(rl[0], lcr.image().item(), TOL * Math.abs(rl[0]) + 1e-6, name + " LCR image");
+            if (lcr.video() != null) assertEquals(rl[1], lcr.video().item(), TOL * Math.abs(rl[1]) + 1e-6, name + " LCR video");
+            System.out.printf("parity %s: moments %.2e, decoder %.2e, KL %.6g vs %.6g, LCR avg %.6g vs %.6g (|moments| max %.3g)%n", name, e1, e2, kl, rkl, lcr.avg().item(), rl[2], max(rm));
         }
+    }
+
+    /** The mean half (channels [0, C/2)) of reference moments. */
+    private static double[] meanHalf(Ref.A m) {
+        int z = m.C() / 2;
+        Ref.A out = new Ref.A(m.B(), z, m.T(), m.H(), m.W());
+        for (int b = 0; b < m.B(); b++) for (int c = 0; c < z; c++) for (int t = 0; t < m.T(); t++) for (int h = 0; h < m.H(); h++) for (int w = 0; w < m.W(); w++)
+            out.p(b, c, t, h, w, m.g(b, c, t, h, w));
+        return out.d;
     }
 
     private static double max(Ref.A a) {

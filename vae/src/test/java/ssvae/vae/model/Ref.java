@@ -438,7 +438,7 @@ final class Ref {
     static double windows(A z, int t0, int tw, int hw, int ww) {
         int D = z.C();
         double sum = 0; long count = 0;
-        for (int b = 0; b < z.B(); b++) for (int ft = t0; ft + tw <= z.T(); ft += tw) for (int h0 = 0; h0 < z.H(); h0 += hw) for (int w0 = 0; w0 < z.W(); w0 += ww) {
+        for (int b = 0; b < z.B(); b++) for (int ft = t0; ft + tw <= (t0 == 0 ? 1 : z.T()); ft += tw) for (int h0 = 0; h0 < z.H(); h0 += hw) for (int w0 = 0; w0 < z.W(); w0 += ww) {
             int n = tw * hw * ww;
             double[][] v = new double[n][D];
             int k = 0;
