@@ -17,6 +17,7 @@
 #include "../reduce.cu"
 #include "../softmax.cu"
 #include "../normalize.cu"
+#include "../fused.cu"
 
 static std::string dir;
 
@@ -185,6 +186,27 @@ int main(int argc, char** argv) {
             if (a.xdt == DT_F64) norm_bwd_one<double, true>(a, nullptr, c, x.data(), mean.data(), rstd.data(), gy.data(), out.data());
             else norm_bwd_one<float, true>(a, nullptr, c, x.data(), mean.data(), rstd.data(), gy.data(), out.data());
         }
+        spill("out.bin", out);
+    } else if (cmd == "lcr") {
+        // params: g; prints the sum of window values of the part; out.bin receives g * d(sum)/dz for the part's frames
+        LcrArgs a = as<LcrArgs>(slurp("geo.bin"));
+        auto z = slurp("in0.bin");
+        std::vector<char> out = slurp("out.bin");
+        int N = lcr_window_size(a);
+        std::vector<double> s(a.D + 1), mean(N), norm(N);
+        std::vector<long long> pos(N);
+        double total = 0;
+        for (int w = 0; w < lcr_windows(a); w++) {
+            for (auto& v : s) v = 0;
+            for (int i = 0; i < N; i++) {
+                pos[i] = lcr_pos(a, w, i);
+                lcr_stats(a, z.data(), pos[i], mean[i], norm[i]);
+                lcr_accumulate(a, z.data(), pos[i], mean[i], norm[i], s.data());
+            }
+            total += lcr_value(a, s.data());
+            for (int i = 0; i < N; i++) lcr_grad(a, z.data(), pos[i], mean[i], norm[i], s.data(), p[0], out.data());
+        }
+        printf("sum %.17g\n", total);
         spill("out.bin", out);
     } else if (cmd == "random") {
         int kind = (int) p[0], dt = (int) p[1], n = (int) p[2];

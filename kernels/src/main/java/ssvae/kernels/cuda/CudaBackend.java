@@ -647,12 +647,17 @@ public final class CudaBackend implements Backend {
         return (double) windows * n * (n - 1) / 2;
     }
 
+    /** struct LcrArgs of fused.cu. */
+    static byte[] lcrArgs(int[] s, int[] window, int part, DType dt) {
+        return new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
+                .i32(part).i32(dt.ordinal()).bytes();
+    }
+
     private void lcrLaunch(String fn, Tensor z, int[] s, int[] window, int part, Object... tail) {
         int n = (part == 0 ? 1 : window[0]) * window[1] * window[2];
         int windows = (int) (part == 0 ? (long) s[0] * (s[3] / window[1]) * (s[4] / window[2])
                 : (long) s[0] * ((s[2] - 1) / window[0]) * (s[3] / window[1]) * (s[4] / window[2]));
-        byte[] a = new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
-                .i32(part).i32(dt(z)).bytes();
+        byte[] a = lcrArgs(s, window, part, z.dtype());
         Object[] args = new Object[2 + tail.length];
         args[0] = at(z, "LCR latent");
         args[1] = a;

@@ -398,6 +398,38 @@ class HostEmulationTest {
         }
     }
 
+    @Test void lcrWindowsAndGradientMatchTheReference() throws Exception {
+        need();
+        int[] s = {2, 3, 5, 4, 4}, win = {2, 2, 2};
+        Tensor zc = cpuRandom(DType.F64, 50, s);
+        double[] z = zc.toDoubleArray();
+        double[] ref = CudaFusedTest.lcrReference(z, s, win);
+        double gFirst = 0.7, gVideo = -1.3;
+        Tensor gz = Tensor.zeros(DType.F64, Device.CPU, s);
+        for (int part = 0; part < 2; part++) {
+            double count = CudaBackend.lcrCount(s, win, part);
+            params((part == 0 ? gFirst : gVideo) / count);
+            write("geo.bin", CudaBackend.lcrArgs(s, win, part, DType.F64));
+            write("in0.bin", raw(zc));
+            write("out.bin", raw(gz));
+            String out = run("lcr");
+            double sum = Double.parseDouble(out.trim().substring(4));
+            assertEquals(ref[part], sum / count, 1e-12, "LCR part " + part);
+            gz = read("out.bin", gz);
+        }
+        double[] grad = gz.toDoubleArray();
+        for (int i = 0; i < z.length; i += 5) {
+            double keep = z[i];
+            z[i] = keep + 1e-6;
+            double[] up = CudaFusedTest.lcrReference(z, s, win);
+            z[i] = keep - 1e-6;
+            double[] dn = CudaFusedTest.lcrReference(z, s, win);
+            z[i] = keep;
+            double fd = (gFirst * (up[0] - dn[0]) + gVideo * (up[1] - dn[1])) / 2e-6;
+            assertEquals(fd, grad[i], 1e-7 + 1e-5 * Math.abs(fd), "LCR gradient element " + i);
+        }
+    }
+
     @Test void philoxFillsMatchTheCpuBitForBit() throws Exception {
         need();
         long seed = 0xdead_beef_1234L, offset = (1L << 32) - 2;
