@@ -4,7 +4,7 @@
 //   RMS      (mode 2): x / sqrt(mean(x^2) + eps)               F.rms_norm without weight
 // mean and rstd are [outer, inner] (mean is 0 for L2/RMS). Backward (xhat = normalised x):
 //   CENTERED gx = rstd * (gy - mean(gy) - xhat * mean(gy * xhat));  RMS gx = rstd * (gy - xhat * mean(gy * xhat));
-//   L2 gx = rstd * (gy - y * sum(gy * y)) when ||x|| > eps, else gy * rstd.
+//   L2 gx = rstd * (gy - y * sum(gy * y)) when ||x|| >= eps, else gy * rstd (clamp_min passes no gradient).
 // Accumulation in float (double for F64); two passes for the variance.
 //   *_rows: inner == 1, one block per row;  *_cols: one thread per (outer, inner) column.
 #include "common.cuh"
@@ -68,7 +68,7 @@ template <typename A, bool COLS> __device__ void norm_bwd_one(const NormArgs& a,
     A sgx = row_sum<A, COLS>(a, scratch, base, 4, x, gy, m, rs);  // sum gy * xhat
     A sg = a.mode == N_CENTERED ? row_sum<A, COLS>(a, scratch, base, 3, x, gy, 0, 0) : (A) 0;
     bool l2lin = false;
-    if (a.mode == N_L2) l2lin = sqrt(row_sum<A, COLS>(a, scratch, base, 2, x, nullptr, 0, 0)) > (A) a.eps;
+    if (a.mode == N_L2) l2lin = sqrt(row_sum<A, COLS>(a, scratch, base, 2, x, nullptr, 0, 0)) >= (A) a.eps;
     int j0 = COLS ? 0 : threadIdx.x, js = COLS ? 1 : blockDim.x;
     for (int j = j0; j < a.r; j += js) {
         long long p = base + (long long) j * a.inner;

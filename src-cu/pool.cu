@@ -1,5 +1,5 @@
 // F.max_pool3d (and 1d/2d through size-1 dims) with return_indices: indices are flat offsets within each D*H*W
-// plane (PyTorch's layout); implicit -inf padding; NaN propagates (ATen: val > max || isnan(val)); ceil_mode
+// plane (PyTorch's layout); implicit -inf padding; NaN propagates (ATen: val > max || isnan(val), so the last NaN's index is kept); ceil_mode
 // sizes come from Java (PoolParams.outSize). Backward: gIn (zeroed) += gOut at the saved index (atomics).
 #include "common.cuh"
 
@@ -28,11 +28,9 @@ extern "C" __global__ void maxpool_fwd(const void* x, void* out, long long* indi
                     long long off = ((long long) id * a.in[1] + ih) * a.in[2] + iw;
                     double v = ld(x, a.dt, base + off);
                     if (bi < 0 || v > best || isnan(v)) { best = v; bi = off; }
-                    if (isnan(v)) goto done;
                 }
             }
         }
-        done:
         st(out, a.dt, idx, best);
         indices[idx] = bi < 0 ? 0 : bi;
     }

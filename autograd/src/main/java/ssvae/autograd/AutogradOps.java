@@ -375,6 +375,7 @@ public final class AutogradOps implements TensorOps {
     }
 
     @Override public Tensor argReduce(ReduceOp op, Tensor x, int dim, boolean keepdim) {
+        if (x.dim() == 0) return Tensor.zeros(DType.I64, x.device());
         if (x.size(dim) == 0) throw new IllegalArgumentException(op.name().toLowerCase() + "(): cannot reduce an empty dimension");
         int[] ks = x.shape();
         ks[dim] = 1;
@@ -466,6 +467,11 @@ public final class AutogradOps implements TensorOps {
 
     @Override public Tensor gather(Tensor x, int dim, Tensor index) {
         if (index.dim() != x.dim()) throw new IllegalArgumentException("gather: index must have the same rank as the input");
+        if (index.dtype() != DType.I64 && index.dtype() != DType.I32) throw new IllegalArgumentException("gather needs an I64 or I32 index, got " + index.dtype());
+        for (int d = 0; d < x.dim(); d++)
+            if (d != dim && index.size(d) > x.size(d))
+                throw new IllegalArgumentException("gather: index " + Shape.str(index.shape()) + " is larger than the input "
+                        + Shape.str(x.shape()) + " in dim " + d);
         sameDevice("gather", x, index);
         Tensor out = Tensor.empty(x.dtype(), x.device(), index.shape());
         be(x).gather(x, dim, index, out);

@@ -45,6 +45,13 @@ class BroadcastTest {
         assertArrayEquals(new float[] {2, 4, 6, -1, -2, -3}, x.toFloatArray());
         x.copy_(Tensor.fromArray(new double[] {7}));
         assertArrayEquals(new float[] {7, 7, 7, 7, 7, 7}, x.toFloatArray());
+        // an overlapping source is read before it is overwritten
+        Tensor o = Tensor.fromArray(new float[] {1, 2, 3, 4});
+        o.copy_(o.flip(0));
+        assertArrayEquals(new float[] {4, 3, 2, 1}, o.toFloatArray());
+        Tensor o2 = Tensor.fromArray(new float[] {1, 2, 3, 4});
+        o2.slice(0, 1, 4).copy_(o2.slice(0, 0, 3));
+        assertArrayEquals(new float[] {1, 1, 2, 3}, o2.toFloatArray());
         // writes through a strided view land in the base
         Tensor base = Tensor.zeros(3, 4);
         base.t().slice(0, 1, 4, 2).fill_(5);

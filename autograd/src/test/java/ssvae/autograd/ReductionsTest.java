@@ -107,6 +107,11 @@ class ReductionsTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0).amax(null, false));
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(new int[] {1, -1}, false), "repeated dim");
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(new int[] {2}, false));
+        Tensor s = Tensor.scalar(2.5);
+        assertEquals(2.5, s.sum(new int[] {-1}, false).item());
+        assertEquals(0, s.sum(new int[] {0}, true).dim());
+        assertEquals(2.5, s.mean(0).item());
+        assertEquals(0, s.argmax(0, false).item());
         assertTrue(Tensor.fromBools(new boolean[] {}).all());
         assertFalse(Tensor.fromBools(new boolean[] {}).any());
         assertTrue(Tensor.fromArray(new double[] {1, Double.NaN}).all(), "NaN is truthy");

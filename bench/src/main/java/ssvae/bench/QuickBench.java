@@ -38,18 +38,44 @@ public final class QuickBench {
         }
     }
 
-    static double medianMs(Runnable body, int iters, double warmupSeconds) {
-        long until = System.nanoTime() + (long) (warmupSeconds * 1e9);
+    /** Wall-clock and calling-thread CPU-time medians of one timed body, in ms. */
+    record Timing(double wallMs, double cpuMs) {}
+
+    static final java.lang.management.ThreadMXBean MX = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    static Timing time(Runnable body, int iters, double warmupSeconds) {
+        // warm up for warmupSeconds of this thread's CPU time (robust when other processes share the cores)
+        long until = MX.getCurrentThreadCpuTime() + (long) (warmupSeconds * 1e9), wallLimit = System.nanoTime() + (long) (20 * warmupSeconds * 1e9);
         int w = 0;
-        while (w < 2 || System.nanoTime() < until) { body.run(); w++; }
-        double[] t = new double[Math.max(1, iters)];
+        while (w < 2 || (MX.getCurrentThreadCpuTime() < until && System.nanoTime() < wallLimit)) { body.run(); w++; }
+        double[] t = new double[Math.max(1, iters)], c = new double[t.length];
         for (int i = 0; i < t.length; i++) {
-            long s = System.nanoTime();
+            long s = System.nanoTime(), cs = MX.getCurrentThreadCpuTime();
             body.run();
             t[i] = (System.nanoTime() - s) / 1e6;
+            c[i] = (MX.getCurrentThreadCpuTime() - cs) / 1e6;
         }
-        Arrays.sort(t);
-        return t.length % 2 == 1 ? t[t.length / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+        return new Timing(median(t), median(c));
+    }
+
+    static double median(double[] v) {
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * Common fields. With one thread the work runs on the calling thread, so its CPU time is also reported
+     * (cpu_ms_median, gflops_cpu): on a shared, loaded machine it excludes time the thread spent descheduled.
+     */
+    static Map<String, Object> fields(String op, Map<String, Object> shape, int threads, Timing t, double flops) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        f.put("op", op);
+        f.putAll(shape);
+        f.put("threads", threads);
+        f.put("ms_median", t.wallMs());
+        f.put("gflops", flops / t.wallMs() / 1e6);
+        if (threads == 1) { f.put("cpu_ms_median", t.cpuMs()); f.put("gflops_cpu", flops / t.cpuMs() / 1e6); }
+        return f;
     }
 
     static Backend cpu() { return Backends.get(Device.CPU); }
@@ -61,11 +87,10 @@ public final class QuickBench {
         Tensor a = Tensor.randn(g, DType.F32, Device.CPU, 1, m, k), b = Tensor.randn(g, DType.F32, Device.CPU, 1, k, n);
         Tensor c = Tensor.empty(DType.F32, Device.CPU, 1, m, n);
         Backend be = cpu();
-        double ms = medianMs(() -> be.matmul(a, b, c), iters, warmup);
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("op", "gemm"); f.put("m", m); f.put("n", n); f.put("k", k); f.put("threads", threads);
-        f.put("ms_median", ms); f.put("gflops", 2.0 * m * n * k / ms / 1e6);
-        return new Result(f);
+        Timing t = time(() -> be.matmul(a, b, c), iters, warmup);
+        Map<String, Object> shape = new LinkedHashMap<>();
+        shape.put("m", m); shape.put("n", n); shape.put("k", k);
+        return new Result(fields("gemm", shape, threads, t, 2.0 * m * n * k));
     }
 
     /**
@@ -87,13 +112,9 @@ public final class QuickBench {
         Runnable body = backward
                 ? () -> { be.convForward(p, x, wt, bias, out); be.convBackwardInput(p, gOut, wt, gx); be.convBackwardWeight(p, x, gOut, gw); }
                 : () -> be.convForward(p, x, wt, bias, out);
-        double ms = medianMs(body, iters, warmup);
+        Timing tm = time(body, iters, warmup);
         double flops = 2.0 * cout * cin * kernel * kernel * kernel * ot * oh * ow * (backward ? 3 : 1);
-        Map<String, Object> f = new LinkedHashMap<>();
-        f.put("op", backward ? "conv3d_fwd_bwd" : "conv3d_fwd");
-        f.put("cin", cin); f.put("cout", cout); f.put("t", t); f.put("h", h); f.put("w", w); f.put("kernel", kernel);
-        f.put("threads", threads); f.put("ms_median", ms); f.put("gflops", flops / ms / 1e6);
-        return new Result(f);
+        return new Result(fields(backward ? "conv3d_fwd_bwd" : "conv3d_fwd", convShape(cin, cout, t, h, w, kernel), threads, tm, flops));
     }
 
     /** One conv3d kernel alone: "fwd", "bwd_input" or "bwd_weight". */
@@ -112,12 +133,14 @@ public final class QuickBench {
             case "bwd_weight" -> () -> be.convBackwardWeight(p, x, out, gw);
             default -> throw new IllegalArgumentException("conv3d part must be fwd, bwd_input or bwd_weight, got " + part);
         };
-        double ms = medianMs(body, iters, warmup);
+        Timing tm = time(body, iters, warmup);
+        return new Result(fields("conv3d_" + part, convShape(cin, cout, t, h, w, 3), threads, tm, 2.0 * cout * cin * 27 * t * h * w));
+    }
+
+    static Map<String, Object> convShape(int cin, int cout, int t, int h, int w, int kernel) {
         Map<String, Object> f = new LinkedHashMap<>();
-        f.put("op", "conv3d_" + part);
-        f.put("cin", cin); f.put("cout", cout); f.put("t", t); f.put("h", h); f.put("w", w); f.put("kernel", 3);
-        f.put("threads", threads); f.put("ms_median", ms); f.put("gflops", 2.0 * cout * cin * 27 * t * h * w / ms / 1e6);
-        return new Result(f);
+        f.put("cin", cin); f.put("cout", cout); f.put("t", t); f.put("h", h); f.put("w", w); f.put("kernel", kernel);
+        return f;
     }
 
     /** The five conv3d shapes of ANCHORS.md: {cin, cout, t, h, w}. */

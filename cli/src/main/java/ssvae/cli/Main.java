@@ -11,7 +11,17 @@ import java.util.concurrent.Callable;
 /** The ssvae command: global options, subcommands, and one-line errors (stack traces only with --verbose). */
 @Command(name = "ssvae", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "SSVAE video autoencoder and its tensor engine, in Java.",
-        subcommands = {CommandLine.HelpCommand.class, ConvertCommand.class, InfoCommand.class, EncodeCommand.class, DecodeCommand.class, ReconstructCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                InfoCommand.class,
+                EncodeCommand.class,
+                DecodeCommand.class,
+                ReconstructCommand.class,
+                ConvertCommand.class,
+                MetricsCommand.class,
+                BenchCommand.class,
+                TrainCommand.class,
+        })
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--device", description = "cpu, cuda, cuda:N or auto (default: ${DEFAULT-VALUE})", defaultValue = "cpu", scope = CommandLine.ScopeType.INHERIT)

@@ -26,8 +26,9 @@ public final class Shape {
 
     /** Normalises a possibly negative dim against rank (PyTorch's wrap_dim). */
     public static int dim(int d, int rank) {
-        int r = d < 0 ? d + rank : d;
-        if (r < 0 || r >= Math.max(rank, 1)) throw new IllegalArgumentException("dimension " + d + " out of range for a tensor of rank " + rank);
+        int n = Math.max(rank, 1); // a 0-d tensor takes dim 0 or -1, as torch
+        int r = d < 0 ? d + n : d;
+        if (r < 0 || r >= n) throw new IllegalArgumentException("dimension " + d + " out of range for a tensor of rank " + rank);
         return r;
     }
 
@@ -38,12 +39,13 @@ public final class Shape {
             for (int i = 0; i < rank; i++) all[i] = i;
             return all;
         }
-        boolean[] seen = new boolean[rank];
+        boolean[] seen = new boolean[Math.max(rank, 1)];
         for (int d : dims) {
             int n = dim(d, rank);
             if (seen[n]) throw new IllegalArgumentException("dimension " + d + " appears twice in " + Arrays.toString(dims));
             seen[n] = true;
         }
+        if (rank == 0) return new int[0]; // dim 0 / -1 of a 0-d tensor: nothing to reduce, as torch
         int[] out = new int[dims.length];
         int k = 0;
         for (int i = 0; i < rank; i++) if (seen[i]) out[k++] = i;

@@ -154,6 +154,12 @@ public final class Tensor {
     // random ----------------------------------------------------------------
 
     private static Tensor random(RandomKind kind, double a, double b, Generator g, DType dt, Device dev, int[] shape) {
+        if (!dt.floating && kind != RandomKind.BERNOULLI) throw new IllegalArgumentException(kind.name().toLowerCase() + " needs a floating dtype, got " + dt);
+        switch (kind) {
+            case UNIFORM -> { if (!(a <= b)) throw new IllegalArgumentException("uniform expects from <= to, got [" + a + ", " + b + ")"); }
+            case NORMAL -> { if (!(b >= 0)) throw new IllegalArgumentException("normal expects std >= 0, got " + b); }
+            case BERNOULLI -> { if (!(a >= 0 && a <= 1)) throw new IllegalArgumentException("bernoulli expects 0 <= p <= 1, got " + a); }
+        }
         Tensor t = empty(dt, dev, shape);
         long off = g.reserve(t.numel());
         Backends.get(dev).random(kind, t, a, b, g.seed(), off);
@@ -418,6 +424,7 @@ public final class Tensor {
 
     /** Splits into n chunks along dim (the last may be smaller), like torch.chunk. */
     public List<Tensor> chunk(int n, int d) {
+        if (n <= 0) throw new IllegalArgumentException("chunk count must be positive, got " + n);
         int dd = Shape.dim(d, dim());
         int size = Math.ceilDiv(shape[dd], n);
         return split(Math.max(size, 1), dd);
@@ -426,6 +433,7 @@ public final class Tensor {
     /** torch.split with a chunk size. */
     public List<Tensor> split(int size, int d) {
         int dd = Shape.dim(d, dim());
+        if (size <= 0 && shape[dd] > 0) throw new IllegalArgumentException("split size must be positive, got " + size);
         List<Tensor> out = new ArrayList<>();
         for (int s = 0; s < shape[dd]; s += size) out.add(narrow(dd, s, Math.min(size, shape[dd] - s)));
         if (out.isEmpty()) out.add(narrow(dd, 0, 0));
@@ -436,7 +444,10 @@ public final class Tensor {
     public List<Tensor> split(int[] sizes, int d) {
         int dd = Shape.dim(d, dim());
         int total = 0;
-        for (int s : sizes) total += s;
+        for (int s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("split sizes must be non-negative, got " + Arrays.toString(sizes));
+            total += s;
+        }
         if (total != shape[dd]) throw new IllegalArgumentException("split sizes " + Arrays.toString(sizes) + " do not sum to " + shape[dd]);
         List<Tensor> out = new ArrayList<>();
         int s0 = 0;
@@ -752,6 +763,7 @@ public final class Tensor {
         checkInPlace();
         Tensor s = src.detach();
         if (!s.device().equals(device())) s = Ops.get().copy(s, s.dtype(), device()).detach();
+        else if (s.storage == storage) s = Ops.get().copy(s, s.dtype(), device()).detach(); // overlapping source, e.g. x.copy_(x.flip(0))
         if (!Arrays.equals(s.shape, shape)) s = s.expand(shape).detach();
         backend().copy(s, this);
         return this;

@@ -14,6 +14,17 @@ public final class CpuIndex {
         return (int) v;
     }
 
+    /** Slabs of at least this many elements are moved by the strided copy / add kernels (vectorised, parallel). */
+    static final int SLAB = 512;
+
+    /** The view t.select(dim, i) without autograd. */
+    static Tensor selectRaw(Tensor t, int dim, int i) {
+        int[] sh = t.shape(), st = t.strides();
+        int[] ns = new int[sh.length - 1], nst = new int[sh.length - 1];
+        for (int d = 0, k = 0; d < sh.length; d++) if (d != dim) { ns[k] = sh[d]; nst[k] = st[d]; k++; }
+        return new Tensor(t.storage(), ns, nst, t.offset() + i * st[dim]);
+    }
+
     /** out[.., i, ..] = x[.., index[i], ..] along dim. */
     public static void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
         int[] os = out.shape(), xst = x.strides(), ost = out.strides();
@@ -22,6 +33,10 @@ public final class CpuIndex {
         int r = os.length, total = out.numel();
         int[] map = new int[os[dim]];
         for (int i = 0; i < map.length; i++) map[i] = idx(si, index, i, n);
+        if (map.length > 0 && total / map.length >= SLAB) { // e.g. replicate/reflect padding of activations
+            for (int i = 0; i < map.length; i++) CpuElementwise.copy(selectRaw(x, dim, map[i]), selectRaw(out, dim, i));
+            return;
+        }
         Parallel.forRange(total, 8192, (s, e) -> {
             for (int o = s; o < e; o++) {
                 int rem = o, xb = x.offset(), ob = out.offset();
@@ -42,6 +57,14 @@ public final class CpuIndex {
         int r = ss.length, total = src.numel();
         int[] map = new int[ss[dim]];
         for (int i = 0; i < map.length; i++) map[i] = idx(si, index, i, n);
+        if (map.length > 0 && total / map.length >= SLAB && dst.dtype() == src.dtype() && dst.dtype().floating) {
+            // slab by slab in index order: repeated indices accumulate in the same order as the scalar loop
+            for (int i = 0; i < map.length; i++) {
+                Tensor d = selectRaw(dst, dim, map[i]);
+                CpuElementwise.binary(ssvae.tensor.BinaryOp.ADD, d, selectRaw(src, dim, i), d);
+            }
+            return;
+        }
         for (int o = 0; o < total; o++) {
             int rem = o, db = dst.offset(), sb = src.offset();
             for (int d = r - 1; d >= 0; d--) {

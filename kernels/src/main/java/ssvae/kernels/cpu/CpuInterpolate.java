@@ -9,8 +9,8 @@ import ssvae.tensor.Tensor;
  * upsample_trilinear3d; 1-D and 2-D inputs arrive with leading size-1 spatial dims, which reduce to the
  * linear/bilinear cases). Each output voxel is sum over the (up to) 8 taps of wd * wh * ww * x, with per-axis taps
  * from {@link InterpCoords}; the backward pass scatters gOut with the same weights into gIn (overwritten).
- * Reference: per-voxel double accumulation, any float dtype. F32: per-axis tables, whole rows, parallel over
- * (plane, output depth) units in the forward pass and over planes in the backward pass.
+ * Reference: per-voxel double accumulation, any float dtype. F32 nearest: per-axis tables, whole-row gathers
+ * (parallel over (plane, output depth)) and scatters (parallel over planes); F32 linear: {@link CpuInterpolateLinear}.
  */
 final class CpuInterpolate {
     private CpuInterpolate() {}
@@ -75,110 +75,49 @@ final class CpuInterpolate {
     private static double weight(InterpCoords c, int o, int which) { return which == 0 ? c.w0[o] : c.w1[o]; }
     private static int tap(InterpCoords c, int o, int which) { return which == 0 ? c.i0[o] : c.i1[o]; }
 
-    // ------------------------------------------------------------------ F32
-
-    /** Float tables of one axis: taps and weights. */
-    private record Ftab(int[] i0, int[] i1, float[] w0, float[] w1) {
-        static Ftab of(InterpCoords c) {
-            int n = c.i0.length;
-            float[] a = new float[n], b = new float[n];
-            for (int i = 0; i < n; i++) { a[i] = (float) c.w0[i]; b[i] = (float) c.w1[i]; }
-            return new Ftab(c.i0, c.i1, a, b);
-        }
-    }
-
-    /**
-     * The (up to 4) input rows feeding output row (od, oh) of a plane, as offsets (d * H + h) * W and weights
-     * wd * wh; taps that coincide (at the border or with a size-1 axis) are merged. Returns the row count.
-     */
-    private static int rows(Ftab td, Ftab th, int od, int oh, int H, int W, int[] rb, float[] rw) {
-        int n = 0;
-        for (int a = 0; a < 2; a++) {
-            int d = a == 0 ? td.i0[od] : td.i1[od];
-            float wd = a == 0 ? td.w0[od] : td.w1[od];
-            for (int b = 0; b < 2; b++) {
-                int off = (d * H + (b == 0 ? th.i0[oh] : th.i1[oh])) * W;
-                float w = wd * (b == 0 ? th.w0[oh] : th.w1[oh]);
-                int k = 0;
-                while (k < n && rb[k] != off) k++;
-                if (k < n) rw[k] += w;
-                else { rb[n] = off; rw[n] = w; n++; }
-            }
-        }
-        return n;
-    }
+    // ------------------------------------------------------------------ F32 (nearest; linear lives in CpuInterpolateLinear)
 
     static void forwardF32(InterpMode mode, Tensor x, Tensor out, boolean align, double[] scales) {
         InterpCoords[] ax = axes(mode, x, out, align, scales);
-        Ftab td = Ftab.of(ax[0]), th = Ftab.of(ax[1]), tw = Ftab.of(ax[2]);
+        if (mode == InterpMode.LINEAR) { CpuInterpolateLinear.forward(ax, x, out); return; }
+        InterpCoords td = ax[0], th = ax[1];
+        int[] iw = ax[2].i0;
         float[] xa = CpuNn.st(x).f32(), oa = CpuNn.st(out).f32();
         int D = x.size(2), H = x.size(3), W = x.size(4), OD = out.size(2), OH = out.size(3), OW = out.size(4);
         int planes = x.size(0) * x.size(1), xo = x.offset(), oo = out.offset();
-        int units = planes * OD;
-        boolean linear = mode == InterpMode.LINEAR;
-        Parallel.forRange(units, Math.max(1, 16384 / Math.max(1, OH * OW)), (a, b) -> {
-            int[] rb = new int[4];
-            float[] rw = new float[4];
-            int[] iw0 = tw.i0, iw1 = tw.i1;
-            float[] lw0 = tw.w0, lw1 = tw.w1;
+        Parallel.forRange(planes * OD, Math.max(1, 16384 / Math.max(1, OH * OW)), (a, b) -> {
             for (int u = a; u < b; u++) {
                 int pl = u / OD, od = u % OD;
-                int xb = xo + pl * D * H * W;
-                int ob = oo + (pl * OD + od) * OH * OW;
-                for (int oh = 0; oh < OH; oh++) {
-                    int q = ob + oh * OW;
-                    if (!linear) {
-                        int src = xb + (td.i0[od] * H + th.i0[oh]) * W;
-                        for (int ow = 0; ow < OW; ow++) oa[q + ow] = xa[src + iw0[ow]];
-                        continue;
-                    }
-                    int n = rows(td, th, od, oh, H, W, rb, rw);
-                    for (int k = 0; k < n; k++) {
-                        int r = xb + rb[k];
-                        float w = rw[k];
-                        if (k == 0) for (int ow = 0; ow < OW; ow++) oa[q + ow] = w * (lw0[ow] * xa[r + iw0[ow]] + lw1[ow] * xa[r + iw1[ow]]);
-                        else for (int ow = 0; ow < OW; ow++) oa[q + ow] += w * (lw0[ow] * xa[r + iw0[ow]] + lw1[ow] * xa[r + iw1[ow]]);
-                    }
-                }
+                int xb = xo + (pl * D + td.i0[od]) * H * W, ob = oo + (pl * OD + od) * OH * OW;
+                for (int oh = 0; oh < OH; oh++) gatherRow(xa, xb + th.i0[oh] * W, oa, ob + oh * OW, OW, iw);
             }
         });
     }
 
     static void backwardF32(InterpMode mode, Tensor gOut, Tensor gIn, boolean align, double[] scales) {
         InterpCoords[] ax = axes(mode, gIn, gOut, align, scales);
-        Ftab td = Ftab.of(ax[0]), th = Ftab.of(ax[1]), tw = Ftab.of(ax[2]);
+        if (mode == InterpMode.LINEAR) { CpuInterpolateLinear.backward(ax, gOut, gIn); return; }
+        InterpCoords td = ax[0], th = ax[1];
+        int[] iw = ax[2].i0;
         float[] ga = CpuNn.st(gOut).f32(), ia = CpuNn.st(gIn).f32();
         int D = gIn.size(2), H = gIn.size(3), W = gIn.size(4), OD = gOut.size(2), OH = gOut.size(3), OW = gOut.size(4);
         int planes = gIn.size(0) * gIn.size(1), go = gOut.offset(), io = gIn.offset();
-        boolean linear = mode == InterpMode.LINEAR;
         Parallel.forRange(planes, Math.max(1, 16384 / Math.max(1, OD * OH * OW)), (a, b) -> {
-            int[] rb = new int[4];
-            float[] rw = new float[4];
-            int[] iw0 = tw.i0, iw1 = tw.i1;
-            float[] lw0 = tw.w0, lw1 = tw.w1;
             for (int pl = a; pl < b; pl++) {
                 int ib = io + pl * D * H * W;
                 java.util.Arrays.fill(ia, ib, ib + D * H * W, 0f);
                 for (int od = 0; od < OD; od++)
-                    for (int oh = 0; oh < OH; oh++) {
-                        int q = go + ((pl * OD + od) * OH + oh) * OW;
-                        if (!linear) {
-                            int dst = ib + (td.i0[od] * H + th.i0[oh]) * W;
-                            for (int ow = 0; ow < OW; ow++) ia[dst + iw0[ow]] += ga[q + ow];
-                            continue;
-                        }
-                        int n = rows(td, th, od, oh, H, W, rb, rw);
-                        for (int k = 0; k < n; k++) {
-                            int r = ib + rb[k];
-                            float w = rw[k];
-                            for (int ow = 0; ow < OW; ow++) {
-                                float g = w * ga[q + ow];
-                                ia[r + iw0[ow]] += lw0[ow] * g;
-                                ia[r + iw1[ow]] += lw1[ow] * g;
-                            }
-                        }
-                    }
+                    for (int oh = 0; oh < OH; oh++)
+                        scatterRow(ga, go + ((pl * OD + od) * OH + oh) * OW, ia, ib + (td.i0[od] * H + th.i0[oh]) * W, OW, iw);
             }
         });
+    }
+
+    private static void gatherRow(float[] x, int r, float[] out, int q, int n, int[] iw) {
+        for (int ow = 0; ow < n; ow++) out[q + ow] = x[r + iw[ow]];
+    }
+
+    private static void scatterRow(float[] g, int q, float[] gi, int r, int n, int[] iw) {
+        for (int ow = 0; ow < n; ow++) gi[r + iw[ow]] += g[q + ow];
     }
 }

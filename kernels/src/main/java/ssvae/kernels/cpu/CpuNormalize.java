@@ -30,7 +30,7 @@ final class CpuNormalize {
     /** Elements of a row per work unit (inner == 1). */
     static final int CH = 8192;
     /** Columns per work unit (inner > 1). */
-    static final int IB = 512;
+    static final int IB = 2048;
 
     // ------------------------------------------------------------------ shared row algebra
 
@@ -217,7 +217,7 @@ final class CpuNormalize {
                     java.util.Arrays.fill(s0, 0, w, 0f);
                     java.util.Arrays.fill(s1, 0, w, 0f);
                     java.util.Arrays.fill(s2, 0, w, 0f);
-                    for (int k = 0; k < r; k++) gradSumsRow(ga, go + off + k * inner, xa, xo + off + k * inner, mu, s0, s1, s2, w, l2);
+                    for (int k = 0; k < r; k++) gradSumsRow(ga, go + off + k * inner, xa, xo + off + k * inner, mu, s0, s1, s2, w, centered, l2);
                     for (int j = 0; j < w; j++) {
                         coefficients(mode, r, eps, ra[ro + so + j], s0[j], s1[j], s2[j], abc);
                         s0[j] = (float) abc[0]; s1[j] = (float) abc[1]; s2[j] = (float) abc[2];
@@ -318,13 +318,24 @@ final class CpuNormalize {
         for (; j < w; j++) y[q + j] = (x[p + j] - mu[j]) * rs[j];
     }
 
-    static void gradSumsRow(float[] g, int gp, float[] x, int xp, float[] mu, float[] s0, float[] s1, float[] s2, int w, boolean l2) {
+    /** s0 += g (CENTERED only), s1 += g * (x - mu), s2 += x^2 (L2 only), vectorised across w columns. */
+    static void gradSumsRow(float[] g, int gp, float[] x, int xp, float[] mu, float[] s0, float[] s1, float[] s2, int w, boolean centered, boolean l2) {
         int up = S.loopBound(w), j = 0;
-        for (; j < up; j += L) {
-            FloatVector gv = FloatVector.fromArray(S, g, gp + j), xv = FloatVector.fromArray(S, x, xp + j);
-            FloatVector.fromArray(S, s0, j).add(gv).intoArray(s0, j);
-            gv.fma(xv.sub(FloatVector.fromArray(S, mu, j)), FloatVector.fromArray(S, s1, j)).intoArray(s1, j);
-            if (l2) xv.fma(xv, FloatVector.fromArray(S, s2, j)).intoArray(s2, j);
+        if (centered) {
+            for (; j < up; j += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gp + j), xv = FloatVector.fromArray(S, x, xp + j);
+                FloatVector.fromArray(S, s0, j).add(gv).intoArray(s0, j);
+                gv.fma(xv.sub(FloatVector.fromArray(S, mu, j)), FloatVector.fromArray(S, s1, j)).intoArray(s1, j);
+            }
+        } else if (l2) {
+            for (; j < up; j += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, gp + j), xv = FloatVector.fromArray(S, x, xp + j);
+                gv.fma(xv, FloatVector.fromArray(S, s1, j)).intoArray(s1, j);
+                xv.fma(xv, FloatVector.fromArray(S, s2, j)).intoArray(s2, j);
+            }
+        } else {
+            for (; j < up; j += L)
+                FloatVector.fromArray(S, g, gp + j).fma(FloatVector.fromArray(S, x, xp + j), FloatVector.fromArray(S, s1, j)).intoArray(s1, j);
         }
         for (; j < w; j++) { float gv = g[gp + j], xv = x[xp + j]; s0[j] += gv; s1[j] += gv * (xv - mu[j]); s2[j] += xv * xv; }
     }

@@ -41,6 +41,8 @@ final class CpuPool {
         int[] k = p.kernel(), s = p.stride(), pad = p.padding();
         int xo = x.offset(), oo = out.offset(), io = indices.offset();
         Parallel.forRange(planes * OD, Math.max(1, 4096 / Math.max(1, OH * OW)), (a, b) -> {
+            float[] best = new float[OW];
+            int[] arg = new int[OW];
             for (int u = a; u < b; u++) {
                 int pl = u / OD, od = u % OD, xb = xo + pl * D * H * W;
                 int d0 = od * s[0] - pad[0], d1 = Math.min(d0 + k[0], D);
@@ -48,26 +50,37 @@ final class CpuPool {
                 for (int oh = 0; oh < OH; oh++) {
                     int h0 = oh * s[1] - pad[1], h1 = Math.min(h0 + k[1], H);
                     h0 = Math.max(h0, 0);
-                    int q = ((pl * OD + od) * OH + oh) * OW;
-                    for (int ow = 0; ow < OW; ow++) {
-                        int w0 = ow * s[2] - pad[2], w1 = Math.min(w0 + k[2], W);
-                        w0 = Math.max(w0, 0);
-                        float best = Float.NEGATIVE_INFINITY;
-                        int arg = (d0 * H + h0) * W + w0;
-                        for (int d = d0; d < d1; d++)
-                            for (int h = h0; h < h1; h++) {
-                                int row = (d * H + h) * W;
-                                for (int w = w0; w < w1; w++) {
-                                    float v = xa[xb + row + w];
-                                    if (v > best || v != v) { best = v; arg = row + w; }
-                                }
+                    java.util.Arrays.fill(best, Float.NEGATIVE_INFINITY);
+                    int first = (d0 * H + h0) * W;
+                    for (int ow = 0; ow < OW; ow++) arg[ow] = first + Math.max(ow * s[2] - pad[2], 0);
+                    // visit candidates in PyTorch's (d, h, w) order for every output of the row at once
+                    for (int d = d0; d < d1; d++)
+                        for (int h = h0; h < h1; h++)
+                            for (int j = 0; j < k[2]; j++) {
+                                int off = j - pad[2];
+                                int lo = Math.max(0, Math.ceilDiv(-off, s[2])), hi = Math.min(OW - 1, Math.floorDiv(W - 1 - off, s[2]));
+                                candidates(xa, xb, (d * H + h) * W + off, s[2], lo, hi, best, arg);
                             }
-                        oa[oo + q + ow] = best;
-                        ia[io + q + ow] = arg;
-                    }
+                    int q = ((pl * OD + od) * OH + oh) * OW;
+                    System.arraycopy(best, 0, oa, oo + q, OW);
+                    for (int ow = 0; ow < OW; ow++) ia[io + q + ow] = arg[ow];
                 }
             }
         });
+    }
+
+    /** For ow in [lo, hi]: candidate x[xb + base + ow * sw] at plane offset base + ow * sw; first maximum wins, NaN propagates. */
+    private static void candidates(float[] xa, int xb, int base, int sw, int lo, int hi, float[] best, int[] arg) {
+        for (int ow = lo; ow <= hi; ow++) {
+            int i = base + ow * sw;
+            float v = xa[xb + i], m = best[ow];
+            // integer select on a float compare and Math.max compile without branches (a float select would branch);
+            // Math.max propagates NaN like the reference, only the sign of an all-zero window's maximum may differ
+            int a = v > m ? i : arg[ow];
+            if (v != v) a = i;
+            arg[ow] = a;
+            best[ow] = Math.max(m, v);
+        }
     }
 
     /** One output element: input plane base, clipped window [lo, hi) per axis, output and index offsets. */

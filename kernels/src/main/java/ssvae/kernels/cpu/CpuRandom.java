@@ -14,6 +14,7 @@ public final class CpuRandom {
         CpuStorage s = (CpuStorage) out.storage();
         int n = out.numel(), base = out.offset();
         int blocks = (n + 3) / 4;
+        float[] f32 = out.dtype() == ssvae.tensor.DType.F32 ? s.f32() : null;
         Parallel.forRange(blocks, 4096, (bs, be) -> {
             int[] r = new int[4];
             for (int blk = bs; blk < be; blk++) {
@@ -33,7 +34,7 @@ public final class CpuRandom {
                             yield a + b * ((lane & 1) == 0 ? rad * Math.cos(th) : rad * Math.sin(th));
                         }
                     };
-                    s.setDouble(base + i, v);
+                    if (f32 != null) f32[base + i] = (float) v; else s.setDouble(base + i, v);
                 }
             }
         });

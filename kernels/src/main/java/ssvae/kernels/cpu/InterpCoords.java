@@ -16,9 +16,11 @@ import ssvae.tensor.InterpMode;
 final class InterpCoords {
     final int[] i0, i1;
     final double[] w0, w1;
+    /** w0, w1 as floats (the F32 kernels' tables). */
+    final float[] f0, f1;
 
     private InterpCoords(int out) {
-        i0 = new int[out]; i1 = new int[out]; w0 = new double[out]; w1 = new double[out];
+        i0 = new int[out]; i1 = new int[out]; w0 = new double[out]; w1 = new double[out]; f0 = new float[out]; f1 = new float[out];
     }
 
     /** scale: source/target ratio (1/scale_factor when given, else in/out); ignored by align_corners linear. */
@@ -34,8 +36,12 @@ final class InterpCoords {
                 }
             }
         }
+        for (int o = 0; o < out; o++) { c.f0[o] = (float) c.w0[o]; c.f1[o] = (float) c.w1[o]; }
         return c;
     }
+
+    /** Weight of input index i for output o (both taps added when they coincide). */
+    float weightOf(int o, int i) { return (i0[o] == i ? f0[o] : 0f) + (i1[o] == i ? f1[o] : 0f); }
 
     static int nearest(int dst, int in, int out, double scale) {
         if (out == in) return dst;

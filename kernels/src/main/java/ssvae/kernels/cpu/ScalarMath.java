@@ -75,7 +75,10 @@ public final class ScalarMath {
             case NOT -> x == 0 ? 1 : 0;
             case SIGMOID_GRAD -> { double s = sigmoid(x); yield s * (1 - s); }
             case TANH_GRAD -> { double t = Math.tanh(x); yield 1 - t * t; }
-            case SILU_GRAD -> { double s = sigmoid(x); yield s * (1 + x * (1 - s)); }
+            case SILU_GRAD -> { // the limits 0 at -inf and 1 at +inf instead of 0 * inf
+                double s = sigmoid(x);
+                yield x == Double.POSITIVE_INFINITY ? 1 : s == 0 ? 0 : s * (1 + x * (1 - s));
+            }
             case GELU_GRAD -> 0.5 * (1 + erf(x * INV_SQRT_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
             case GELU_TANH_GRAD -> {
                 double inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);

@@ -59,11 +59,17 @@ public final class StridedLoop {
     /** True when operand's rows are unit-stride. */
     public boolean innerContiguous(int operand) { return innerStride(operand) == 1; }
 
-    /** A row body: base[i] is operand i's offset of the row's first element. */
+    /** A row body: base[i] is operand i's offset of the first element, len the number of elements (a row or a segment of one). */
     @FunctionalInterface
-    public interface Row { void run(int[] base); }
+    public interface Row { void run(int[] base, int len); }
 
-    /** Runs rows [start, end) sequentially. */
+    /**
+     * Rows longer than 2 * SEG are cut into segments of SEG elements so that a contiguous tensor (one coalesced row)
+     * still spreads over threads. The cut points do not depend on the thread count, so neither do the results.
+     */
+    public static final int SEG = 16384;
+
+    /** Runs rows [start, end) sequentially, whole. */
     public void runRows(int start, int end, Row row) {
         int k = offsets.length, r = shape.length;
         int[] idx = new int[r];
@@ -76,7 +82,7 @@ public final class StridedLoop {
             base[i] = b;
         }
         for (int r0 = start; r0 < end; r0++) {
-            row.run(base);
+            row.run(base, inner);
             for (int d = r - 2; d >= 0; d--) {
                 idx[d]++;
                 for (int i = 0; i < k; i++) base[i] += strides[i][d];
@@ -87,10 +93,35 @@ public final class StridedLoop {
         }
     }
 
-    /** Runs all rows, in parallel when the work is large enough. */
+    /** Offsets of row r's first element for every operand. */
+    private void rowBase(int r, int[] base) {
+        int k = offsets.length;
+        for (int i = 0; i < k; i++) base[i] = offsets[i];
+        int rem = r;
+        for (int d = shape.length - 2; d >= 0; d--) {
+            int ix = rem % shape[d]; rem /= shape[d];
+            for (int i = 0; i < k; i++) base[i] += ix * strides[i][d];
+        }
+    }
+
+    /** Runs all rows (or row segments), in parallel when the work is large enough. */
     public void run(Row row) {
         if (rows == 0) return;
-        int grain = Math.max(1, 32768 / Math.max(inner, 1));
-        Parallel.forRange(rows, grain, (s, e) -> runRows(s, e, row));
+        int segs = inner > 2 * SEG ? (inner + SEG - 1) / SEG : 1;
+        if (segs == 1) {
+            int grain = Math.max(1, 32768 / Math.max(inner, 1));
+            Parallel.forRange(rows, grain, (s, e) -> runRows(s, e, row));
+            return;
+        }
+        int k = offsets.length;
+        Parallel.forRange(rows * segs, 2, (s, e) -> {
+            int[] base = new int[k];
+            for (int u = s; u < e; u++) {
+                int r = u / segs, off = (u % segs) * SEG;
+                rowBase(r, base);
+                for (int i = 0; i < k; i++) base[i] += off * innerStride(i);
+                row.run(base, Math.min(SEG, inner - off));
+            }
+        });
     }
 }

@@ -25,6 +25,7 @@ import ssvae.tensor.UnaryOp;
  */
 public final class CudaBackend implements Backend {
     private volatile Object cublas;  // Cublas or String (why not)
+    private volatile Object cudnn;   // Cudnn or String (why not)
 
     @Override public Device.Type deviceType() { return Device.Type.CUDA; }
     @Override public String name() { return "cuda"; }
@@ -42,7 +43,7 @@ public final class CudaBackend implements Backend {
         CudaRuntime r = CudaRuntime.get();
         if (r == null) return "cuda: unavailable (" + CudaRuntime.reason() + ")";
         return "cuda:" + r.ordinal + " " + r.deviceName + " (compute capability " + r.ccMajor + "." + r.ccMinor + ", driver "
-                + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); cuBLAS: " + vendorStatus();
+                + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); vendor libraries: " + vendorStatus();
     }
 
     public CachingAllocator.Stats memoryStats() { return rt().allocator.stats(); }
@@ -181,12 +182,47 @@ public final class CudaBackend implements Backend {
         return null;
     }
 
-    /** "loaded libcublas.so.13", "not used (own kernels)" or why it is missing. */
+    private Cudnn cudnn() {
+        GpuKernels mode = GpuKernels.fromSystem();
+        if (mode == GpuKernels.OWN) return null;
+        Object c = cudnn;
+        if (c == null) {
+            synchronized (this) {
+                if (cudnn == null) cudnn = Cudnn.load(rt().stream.handle());
+                c = cudnn;
+            }
+        }
+        if (c instanceof Cudnn cd) return cd;
+        if (mode == GpuKernels.VENDOR)
+            throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but " + c);
+        return null;
+    }
+
+    /** "cuBLAS: loaded libcublas.so.13; cuDNN: ...", "not used (own kernels)" or why a library is missing. */
     public String vendorStatus() {
         if (GpuKernels.fromSystem() == GpuKernels.OWN) return "not used (" + GpuKernels.PROPERTY + "=own)";
-        Object c = cublas;
-        if (c == null && CudaRuntime.get() != null) { try { cublas(); } catch (IllegalStateException e) { return e.getMessage(); } c = cublas; }
-        return c instanceof Cublas cb ? "loaded " + cb.location : String.valueOf(c);
+        if (CudaRuntime.get() == null) return "not loaded (" + CudaRuntime.reason() + ")";
+        String b, d;
+        try { Cublas cb = cublas(); b = cb != null ? "loaded " + cb.location : String.valueOf(cublas); } catch (IllegalStateException e) { b = e.getMessage(); }
+        try { Cudnn cd = cudnn(); d = cd != null ? "loaded " + cd.location : String.valueOf(cudnn); } catch (IllegalStateException e) { d = e.getMessage(); }
+        return "cuBLAS " + b + "; cuDNN " + d;
+    }
+
+    /** Runs a convolution pass in cuDNN when allowed and possible; false means "use our kernels". */
+    private boolean vendorConv(Cudnn.Kind kind, ConvParams p, int[] xs, int[] ws, int[] ys, Tensor x, Tensor w, Tensor y) {
+        Cudnn cd = Cudnn.supports(p, x.dtype(), w.dtype(), y.dtype()) ? cudnn() : null;
+        if (cd == null) {
+            if (GpuKernels.fromSystem() == GpuKernels.VENDOR)
+                throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but cuDNN cannot take this convolution (dtypes "
+                        + x.dtype() + "/" + w.dtype() + "/" + y.dtype() + ", asymmetric padding or cuDNN missing)");
+            return false;
+        }
+        CudaRuntime r = rt();
+        CachingAllocator.Block[] wsBlock = new CachingAllocator.Block[1];
+        cd.run(kind, x.dtype(), p, xs, ws, ys, at(x, "conv x"), at(w, "conv w"), at(y, "conv y"),
+                bytes -> { wsBlock[0] = r.allocator.allocate(bytes); return wsBlock[0].address(); },
+                addr -> r.allocator.release(wsBlock[0]));
+        return true;
     }
 
     @Override public void matmul(Tensor a, Tensor b, Tensor out) {
@@ -272,6 +308,11 @@ public final class CudaBackend implements Backend {
         int[] xs = x.shape(), ws = w.shape(), os = out.shape();
         int g = p.groups();
         if (out.numel() == 0) return;
+        if ((bias == null || bias.dtype() == out.dtype()) && vendorConv(Cudnn.Kind.FORWARD, p, xs, ws, os, x, w, out)) {
+            if (bias != null)
+                binary(BinaryOp.ADD, out, new Tensor(bias.storage(), os, new int[] {0, bias.stride(0), 0, 0, 0}, bias.offset()), out);
+            return;
+        }
         convLaunch("fwd", Variant.of(x.dtype(), w.dtype()), ws[0] / g, os[0] * os[2] * os[3] * os[4], g,
                 base(x, "conv input"), base(w, "conv weight"), bias == null ? 0L : base(bias, "conv bias"), base(out, "conv output"),
                 convStruct(p, xs, ws, os, x, w, out, bias));
@@ -282,6 +323,7 @@ public final class CudaBackend implements Backend {
         int[] xs = gradIn.shape(), ws = w.shape(), os = gradOut.shape();
         int g = p.groups();
         if (gradIn.numel() == 0) return;
+        if (vendorConv(Cudnn.Kind.BACKWARD_DATA, p, xs, ws, os, gradIn, w, gradOut)) return;
         convLaunch("bwd_input", Variant.of(gradOut.dtype(), w.dtype()), xs[1] / g, xs[0] * xs[2] * xs[3] * xs[4], g,
                 base(gradOut, "conv grad-output"), base(w, "conv weight"), base(gradIn, "conv grad-input"),
                 convStruct(p, xs, ws, os, gradIn, w, gradOut, null));
@@ -292,6 +334,7 @@ public final class CudaBackend implements Backend {
         int[] xs = x.shape(), ws = gradW.shape(), os = gradOut.shape();
         int g = p.groups();
         if (gradW.numel() == 0) return;
+        if (vendorConv(Cudnn.Kind.BACKWARD_FILTER, p, xs, ws, os, x, gradW, gradOut)) return;
         convLaunch("bwd_weight", Variant.of(x.dtype(), gradOut.dtype()), ws[0] / g, ws[1] * ws[2] * ws[3] * ws[4], g,
                 base(x, "conv input"), base(gradOut, "conv grad-output"), base(gradW, "conv grad-weight"),
                 convStruct(p, xs, ws, os, x, gradW, gradOut, null));
@@ -376,7 +419,7 @@ public final class CudaBackend implements Backend {
         Struct s = new Struct().i32(mode.ordinal()).i32(align ? 1 : 0).i32(in[0] * in[1]).i32(dt.ordinal()).i32(gdt.ordinal());
         for (int d = 0; d < 3; d++) s.i32(in[2 + d]);
         for (int d = 0; d < 3; d++) s.i32(out[2 + d]);
-        for (int d = 0; d < 3; d++) s.f32((float) scales[d]);
+        for (int d = 0; d < 3; d++) s.f64(scales[d]);
         return s.bytes();
     }
 
@@ -545,6 +588,107 @@ public final class CudaBackend implements Backend {
         } finally {
             acc.storage().release();
         }
+    }
+
+    // ------------------------------------------------------------------ SSVAE regularisers (src-cu/fused.cu)
+
+    private static int[] lcrGeometry(Tensor z, int[] window) {
+        requireContiguous(z, "LCR latent");
+        if (z.dim() != 5) throw new IllegalArgumentException("LCR takes a 5-D latent (B, D, F, H, W), got " + z.dim() + " dims");
+        if (window == null || window.length != 3) throw new IllegalArgumentException("LCR window must be [t, h, w]");
+        int[] s = z.shape();
+        int tw = window[0], hw = window[1], ww = window[2];
+        if (tw < 1 || hw < 1 || ww < 1) throw new IllegalArgumentException("LCR window sizes must be >= 1");
+        if (s[3] % hw != 0 || s[4] % ww != 0)
+            throw new IllegalArgumentException("LCR: H and W (" + s[3] + ", " + s[4] + ") must be divisible by " + hw + " and " + ww);
+        if (s[2] > 1 && (s[2] - 1) % tw != 0)
+            throw new IllegalArgumentException("LCR: F - 1 = " + (s[2] - 1) + " must be divisible by the temporal window " + tw);
+        if (hw * ww < 2) throw new IllegalArgumentException("LCR: a spatial window needs at least 2 latent pixels");
+        if (tw * hw * ww > 1024) throw new IllegalArgumentException("LCR: windows of more than 1024 latent pixels are not supported");
+        return s;
+    }
+
+    /** Number of (window, pair) terms averaged by part 0 (first frame) or 1 (video). */
+    static double lcrCount(int[] s, int[] window, int part) {
+        long spatial = (long) (s[3] / window[1]) * (s[4] / window[2]);
+        long windows = part == 0 ? s[0] * spatial : (long) s[0] * ((s[2] - 1) / window[0]) * spatial;
+        long n = (long) (part == 0 ? 1 : window[0]) * window[1] * window[2];
+        return (double) windows * n * (n - 1) / 2;
+    }
+
+    private void lcrLaunch(String fn, Tensor z, int[] s, int[] window, int part, Object... tail) {
+        int n = (part == 0 ? 1 : window[0]) * window[1] * window[2];
+        int windows = (int) (part == 0 ? (long) s[0] * (s[3] / window[1]) * (s[4] / window[2])
+                : (long) s[0] * ((s[2] - 1) / window[0]) * (s[3] / window[1]) * (s[4] / window[2]));
+        byte[] a = new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
+                .i32(part).i32(dt(z)).bytes();
+        Object[] args = new Object[2 + tail.length];
+        args[0] = at(z, "LCR latent");
+        args[1] = a;
+        System.arraycopy(tail, 0, args, 2, tail.length);
+        rt().launch("fused", fn, Math.min(windows, LaunchConfig.MAX_BLOCKS), 1, 1, Math.ceilDiv(n, 32) * 32, (s[1] + 1) * 8, args);
+    }
+
+    /**
+     * SSVAE local correlation (windowed_localcorr_z with renorm=True) of an already channel-normalised latent z
+     * (B, D, F, H, W): {first-frame/image mean correlation, video mean correlation (NaN when F == 1)}.
+     */
+    public double[] lcrForward(Tensor z, int[] window) {
+        int[] s = lcrGeometry(z, window);
+        CudaRuntime r = rt();
+        Tensor acc = Tensor.zeros(DType.F64, Device.cuda(r.ordinal), 2);
+        try {
+            lcrLaunch("lcr_forward", z, s, window, 0, base(acc, "acc"));
+            if (s[2] > 1) lcrLaunch("lcr_forward", z, s, window, 1, base(acc, "acc") + 8);
+            double[] out = new double[2];
+            r.download(cs(acc, "acc").pointer(0), out, 0, 2, 8);
+            return new double[] {out[0] / lcrCount(s, window, 0), s[2] > 1 ? out[1] / lcrCount(s, window, 1) : Double.NaN};
+        } finally {
+            acc.storage().release();
+        }
+    }
+
+    /** gz = d(gFirst * first + gVideo * video)/dz for the values of {@link #lcrForward} (gVideo ignored when F == 1). */
+    public void lcrBackward(Tensor z, int[] window, double gFirst, double gVideo, Tensor gz) {
+        int[] s = lcrGeometry(z, window);
+        requireContiguous(gz, "LCR gradient");
+        Shapes.same(z, gz, "LCR backward");
+        if (gz.dtype() != z.dtype()) throw new IllegalArgumentException("LCR gradient must have the latent's dtype");
+        lcrLaunch("lcr_backward", z, s, window, 0, gFirst / lcrCount(s, window, 0), at(gz, "gz"));
+        if (s[2] > 1) lcrLaunch("lcr_backward", z, s, window, 1, gVideo / lcrCount(s, window, 1), at(gz, "gz"));
+    }
+
+    private static byte[] lmrArgs(Tensor z, Tensor token, Tensor blockMask, int[] block) {
+        requireContiguous(z, "LMR latent");
+        if (z.dim() != 5) throw new IllegalArgumentException("LMR takes a 5-D latent (B, C, T, H, W)");
+        if (block == null || block.length != 3 || block[0] < 1 || block[1] < 1 || block[2] < 1)
+            throw new IllegalArgumentException("LMR block size must be three positive ints");
+        int[] s = z.shape();
+        int blocks = (s[2] / block[0]) * (s[3] / block[1]) * (s[4] / block[2]);
+        requireContiguous(blockMask, "LMR block mask");
+        if (blockMask.dtype() != DType.U8 && blockMask.dtype() != DType.BOOL) throw new IllegalArgumentException("LMR block mask must be U8 or BOOL");
+        if (blockMask.numel() != blocks) throw new IllegalArgumentException("LMR block mask needs " + blocks + " entries, got " + blockMask.numel());
+        requireContiguous(token, "LMR mask token");
+        if (token.numel() != s[1]) throw new IllegalArgumentException("LMR mask token needs " + s[1] + " channels, got " + token.numel());
+        return new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(block[0]).i32(block[1]).i32(block[2])
+                .i32(dt(z)).i32(dt(token)).bytes();
+    }
+
+    /** SSVAE LMR: out = where(mask, token[c], z) with one mask byte per t x h x w block (apply_lmr). */
+    public void lmrApply(Tensor z, Tensor token, Tensor blockMask, int[] block, Tensor out) {
+        byte[] a = lmrArgs(z, token, blockMask, block);
+        requireContiguous(out, "LMR output");
+        Shapes.same(z, out, "LMR");
+        rt().launch1d("fused", "lmr_apply", z.numel(), at(z, "z"), at(token, "token"), at(blockMask, "mask"), at(out, "out"), a);
+    }
+
+    /** Gradients of {@link #lmrApply}: gz = gOut where unmasked (0 elsewhere); gToken (overwritten) = sum of gOut over masked positions. */
+    public void lmrBackward(Tensor gOut, Tensor blockMask, int[] block, Tensor gz, Tensor gToken) {
+        byte[] a = lmrArgs(gOut, gToken, blockMask, block);
+        requireContiguous(gz, "LMR latent gradient");
+        Shapes.same(gOut, gz, "LMR backward");
+        fill(gToken, 0);
+        rt().launch1d("fused", "lmr_backward", gOut.numel(), at(gOut, "gOut"), at(blockMask, "mask"), at(gz, "gz"), at(gToken, "gToken"), a);
     }
 
     /** Shape checks shared by the ops. */

@@ -30,7 +30,7 @@ import jcuda.driver.JCudaDriver;
 final class CudaRuntime {
     /** Kernel modules: src-cu/NAME.cu compiled to the class-path resource cuda/NAME.fatbin. */
     static final List<String> MODULES = List.of("elementwise", "reduce", "gemm", "softmax", "normalize", "interpolate",
-            "pool", "index", "random", "optim");
+            "pool", "index", "random", "optim", "fused");
 
     static final String DEVICE_PROPERTY = "ssvae.cuda.device";
 
@@ -146,7 +146,18 @@ final class CudaRuntime {
         return null;
     }
 
+    /**
+     * The informative part of a native-load failure: JCuda's message spans many lines; the line naming the shared
+     * object that could not be opened (usually libcuda.so.1) is the one a user needs.
+     */
     static String rootMessage(Throwable t) {
+        java.util.regex.Pattern so = java.util.regex.Pattern.compile("([\\w.+-]+\\.so[\\w.]*): cannot open shared object file.*");
+        for (Throwable r = t; r != null; r = r.getCause() == r ? null : r.getCause()) {
+            String m = r.getMessage();
+            if (m == null) continue;
+            java.util.regex.Matcher mt = so.matcher(m);
+            if (mt.find()) return mt.group(0).trim();
+        }
         Throwable r = t;
         while (r.getCause() != null && r.getCause() != r) r = r.getCause();
         String m = r.getMessage();

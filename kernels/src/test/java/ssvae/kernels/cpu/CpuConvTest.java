@@ -70,6 +70,15 @@ class CpuConvTest {
         check(1, 2, 3, v(3, 4, 5), v(1, 2, 1), params(v(1, 1, 1), v(1, 2, 0), v(2, 0, 1), v(1, 1, 1), 1));
     }
 
+    @Test void vectorWideRowsUseTheSegmentKernel() {
+        // OW (and W for grad-input) multiples of 16: the in-place segment kernel; P = 48 is not a multiple of 64
+        check(2, 3, 7, v(1, 3, 16), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 6, 8, v(3, 5, 32), v(3, 3, 3), params(v(2, 2, 1), v(2, 1, 1), v(0, 1, 1), v(1, 2, 1), 2));
+        check(2, 4, 11, v(4, 3, 34), v(3, 1, 3), params(v(1, 1, 1), v(2, 0, 0), v(0, 0, 0), v(1, 1, 1), 1));
+        check(1, 5, 6, v(2, 2, 20), v(1, 1, 5), params(v(1, 1, 1), v(0, 0, 4), v(0, 0, 0), v(1, 1, 1), 1));
+        check(1, 4, 5, v(2, 3, 16), v(2, 3, 3), params(v(1, 1, 1), v(1, 1, 2), v(0, 1, 2), v(1, 1, 2), 1));
+    }
+
     @Test void wideChannelsAndDeepK() {
         // cout 70 spans two micro-kernel widths; K = 20 * 27 = 540 spans two KC blocks; several chunks of positions
         check(1, 20, 70, v(3, 10, 16), v(3, 3, 3), ConvParams.simple(1, 1));

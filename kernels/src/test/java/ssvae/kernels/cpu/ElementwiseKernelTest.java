@@ -27,12 +27,14 @@ class ElementwiseKernelTest {
             // Vector API transcendental approximations (SVML on x86; the JDK documents them as within 1 ulp of
             // the scalar Math result; measured max 1 ulp on AVX-512 after C2 warm-up over 2^20 normals*10): we accept 2.
             case EXP, LOG, TANH -> new Tol(2, 0);
-            // 1/(1+exp(-x)) composed in float: exp error + add + divide; silu adds a multiply. Results that cross
-            // zero by cancellation (silu_grad near x = -2.4) are bounded absolutely.
+            // 1/(1+exp(-x)) composed in float: exp error + add + divide; silu adds a multiply (measured max 2 ulps).
+            // silu_grad = s (1 + x e s) crosses zero near x = -1.28 by cancellation of 1 + x e s: there the error is
+            // bounded absolutely by ~1 ulp of 1.0 (measured max 3.5e-8); elsewhere measured max 4 ulps.
             case SIGMOID, SILU -> new Tol(4, 1e-37); // measured max 2 ulps
-            case SILU_GRAD -> new Tol(4, 4e-7);
-            // float params (a, b rounded to float) and fma single rounding vs double evaluation
-            case AFFINE -> new Tol(2, 1e-6);
+            case SILU_GRAD -> new Tol(6, 1.2e-7);
+            // float params (a, b rounded to float) and fma single rounding vs double evaluation: 2 ulps of the
+            // result, or 2 ulps of |b| where a*x + b cancels (measured 2.6e-8 absolute)
+            case AFFINE -> new Tol(2, 2.5e-7);
             case LEAKY_RELU -> new Tol(1, 0);
             case RSQRT -> new Tol(2, 0);
             default -> new Tol(0, 0); // exact: scalar path uses the reference itself, or the vector op is correctly rounded
@@ -51,6 +53,17 @@ class ElementwiseKernelTest {
     }
 
     static boolean boolOut(UnaryOp op) { return op == UnaryOp.ISNAN || op == UnaryOp.ISFINITE || op == UnaryOp.NOT; }
+
+    /**
+     * Runs the vector rows long enough for C2 to compile them, so the intrinsic (SVML) versions of EXP/LOG/TANH are
+     * the ones checked below rather than the interpreter's per-lane Math fallbacks.
+     */
+    @org.junit.jupiter.api.BeforeAll static void warmUpVectorPaths() {
+        float[] x = Layouts.values(new Random(1), 1 << 11, false), y = new float[x.length];
+        for (int rep = 0; rep < 300; rep++)
+            for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.LOG, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.SILU, UnaryOp.SILU_GRAD})
+                CpuElementwise.unaryF32Row(op, x, 0, y, 0, x.length, 0, 0, 0, 0);
+    }
 
     @Test void everyUnaryOpF32MatchesScalarReference() {
         Random r = new Random(11);
@@ -85,6 +98,37 @@ class ElementwiseKernelTest {
             CpuElementwise.unary(op, x, x, p[0], p[1]);
             for (int i = 0; i < 51; i++) check(op + " in place", (float) ScalarMath.unary(op, before[i], p[0], p[1]), (float) Layouts.at(x, i), tol(op));
         }
+    }
+
+    @Test void longStridedRowsAreTiled() {
+        Random r = new Random(16);
+        for (UnaryOp op : new UnaryOp[] {UnaryOp.SILU, UnaryOp.TANH, UnaryOp.CLAMP}) for (Layouts.Kind k : new Layouts.Kind[] {Layouts.Kind.TRANSPOSED, Layouts.Kind.FLIPPED, Layouts.Kind.STRIDED}) {
+            double[] p = params(op);
+            Tensor x = Layouts.f32(Layouts.values(r, 2 * 2500, true), 2, 2500, k);
+            Tensor out = Layouts.f32(new float[2 * 2500], 2, 2500, Layouts.Kind.TRANSPOSED);
+            CpuElementwise.unary(op, x, out, p[0], p[1]);
+            for (int i = 0; i < 5000; i++) check(op + " " + k + " long row " + i, (float) ScalarMath.unary(op, Layouts.at(x, i), p[0], p[1]), (float) Layouts.at(out, i), tol(op));
+        }
+    }
+
+    @Test void longContiguousRowsAreSplitIndependentlyOfThreads() {
+        int n = 3 * StridedLoop.SEG + 77;
+        float[] v = Layouts.values(new Random(17), n, true);
+        float[][] got = new float[2][];
+        try {
+            for (int t = 1; t <= 2; t++) {
+                Parallel.setThreads(t);
+                Tensor out = Layouts.empty(DType.F32, n);
+                CpuElementwise.unary(UnaryOp.SILU, Tensor.fromArray(v), out, 0, 0);
+                Tensor sum = Layouts.empty(DType.F32, n);
+                CpuElementwise.binary(BinaryOp.ADD, out, new Tensor(new ssvae.tensor.CpuStorage(DType.F32, new float[] {0.5f}), new int[] {n}, new int[] {0}, 0), sum);
+                got[t - 1] = ((ssvae.tensor.CpuStorage) sum.storage()).f32();
+            }
+        } finally {
+            Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        }
+        assertArrayEquals(got[0], got[1], 0f, "bit-identical with 1 and 2 threads");
+        for (int i = 0; i < n; i++) check("silu+0.5 at " + i, (float) ((float) ScalarMath.unary(UnaryOp.SILU, v[i], 0, 0) + 0.5f), got[0][i], new Tol(4, 1e-6));
     }
 
     @Test void everyBinaryOpF32MatchesScalarReference() {

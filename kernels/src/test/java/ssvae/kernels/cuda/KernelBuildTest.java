@@ -73,7 +73,8 @@ class KernelBuildTest {
             {"pool", "maxpool_fwd", "maxpool_bwd"},
             {"index", "index_ops"},
             {"random", "random_fill", "philox_blocks"},
-            {"optim", "adam_step", "ema_update"}};
+            {"optim", "adam_step", "ema_update"},
+            {"fused", "lcr_forward", "lcr_backward", "lmr_apply", "lmr_backward"}};
         for (String[] e : expect) {
             String text;
             try (InputStream in = getClass().getResourceAsStream("/cuda/" + e[0] + ".fatbin")) {

@@ -136,6 +136,17 @@ class LaunchAndGeometryTest {
         assertEquals(Cublas.CUDA_R_16BF, Cublas.dataType(DType.BF16));
     }
 
+    @Test void cudnnTakesOneFloatDtypeAndSymmetricPaddingOnly() {
+        ssvae.tensor.ConvParams sym = ssvae.tensor.ConvParams.simple(1, 1);
+        ssvae.tensor.ConvParams causal = new ssvae.tensor.ConvParams(new int[] {1, 1, 1}, new int[] {2, 1, 1}, new int[] {0, 1, 1},
+                new int[] {1, 1, 1}, 1);
+        assertTrue(Cudnn.supports(sym, DType.BF16, DType.BF16, DType.BF16));
+        assertTrue(!Cudnn.supports(causal, DType.F32, DType.F32, DType.F32));
+        assertTrue(!Cudnn.supports(sym, DType.F32, DType.BF16, DType.F32));
+        assertTrue(!Cudnn.supports(sym, DType.I32, DType.I32, DType.I32));
+        assertEquals(48, Cudnn.PERF.byteSize());  // sizeof(cudnnConvolutionFwdAlgoPerf_t)
+    }
+
     @Test void kernelChoiceParsing() {
         assertEquals(GpuKernels.AUTO, GpuKernels.parse(null));
         assertEquals(GpuKernels.AUTO, GpuKernels.parse(" "));

@@ -24,6 +24,9 @@ public final class ConfigNode {
         this.node = node; this.path = path; this.file = file; this.read = read;
     }
 
+    /** A reader over a raw section handed out by ConfigFile (loss_config, lightning, data), tracking its own reads. */
+    public static ConfigNode of(JsonNode node, String path, String file) { return new ConfigNode(node, path, file, new java.util.HashSet<>()); }
+
     public String path() { return path; }
     public String file() { return file; }
 

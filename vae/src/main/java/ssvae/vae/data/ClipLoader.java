@@ -77,9 +77,29 @@ public final class ClipLoader {
     private static Clip reconstructionClip(VideoReader r, int numFrames, int size) {
         if (size < 1) throw new IllegalArgumentException("image size must be positive, got " + size);
         int t = FrameCounts.round4kPlus1(numFrames);
-        List<byte[]> frames = r.readAll().frames();
-        int[] idx = numpyLinspaceInt(frames.size(), t);
         int h = r.height(), w = r.width(), hw = h * w;
+        long total = r.containerFrameCount();
+        List<byte[]> frames;
+        int[] idx;
+        if (total > 0 && total < Integer.MAX_VALUE) {
+            // the container states the frame count: decode once, keep only the chosen frames (memory flat in length)
+            idx = numpyLinspaceInt((int) total, t);
+            frames = new ArrayList<>();
+            byte[] buf = new byte[r.frameBytes()];
+            int decoded = 0, k = 0;
+            while (r.next(buf)) {
+                while (k < t && idx[k] == decoded) {
+                    frames.add(buf.clone());
+                    idx[k] = frames.size() - 1;
+                    k++;
+                }
+                decoded++;
+            }
+            if (decoded < total) throw DataException.of(r.name(), "truncated or corrupt video: decoded " + decoded + " of " + total + " frames");
+        } else {
+            frames = r.readAll().frames();
+            idx = numpyLinspaceInt(frames.size(), t);
+        }
         float[] planes = new float[3 * hw];
         float[] out = new float[3 * t * size * size];
         int oplane = size * size;

@@ -20,7 +20,10 @@ public final class SkipStats {
     /** Counts a skip and prints "warning: skipped SHARD KEY: problem". */
     public void skip(String shard, String key, SkipException e) {
         counts.incrementAndGet(e.reason().ordinal());
-        if (warn != null) warn.println("warning: skipped " + shard + (key == null ? "" : " " + key) + ": " + e.getMessage());
+        if (warn == null) return;
+        String where = shard + (key == null ? "" : " " + key), msg = e.getMessage();
+        if (msg.startsWith(where + ": ")) msg = msg.substring(where.length() + 2);  // the message already names it
+        warn.println("warning: skipped " + where + ": " + msg);
     }
 
     public long count(SkipException.Reason r) { return counts.get(r.ordinal()); }

@@ -33,6 +33,7 @@ public record VideoMetrics(double psnr, double ssim, int frames) {
     }
 
     public String toText() {
-        return String.format(Locale.ROOT, "PSNR %.4f dB  SSIM %.6f  frames %d", psnr, ssim, frames);
+        String p = Double.isInfinite(psnr) ? "inf" : String.format(Locale.ROOT, "%.4f", psnr);
+        return String.format(Locale.ROOT, "PSNR %s dB  SSIM %.6f  frames %d", p, ssim, frames);
     }
 }

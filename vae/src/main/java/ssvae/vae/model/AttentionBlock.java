@@ -31,9 +31,25 @@ public final class AttentionBlock extends Layer {
         Tensor qkv = wq.matmul(f).add(toQkv.bias.value().reshape(3 * c, 1));   // (b t) 3c (h w)
         Tensor tokens = qkv.transpose(1, 2);                                     // (b t) (h w) 3c
         List<Tensor> parts = tokens.chunk(3, 2);
-        Tensor a = F.scaledDotProductAttention(parts.get(0), parts.get(1), parts.get(2), null, false, null);  // (b t) (h w) c
+        Tensor a = attend(parts.get(0), parts.get(1), parts.get(2));                                   // (b t) (h w) c
         Tensor o = proj.weight.value().reshape(c, c).matmul(a.transpose(1, 2)).add(proj.bias.value().reshape(c, 1));
         o = o.reshape(b, t, c, h, w).permute(0, 2, 1, 3, 4);
         return o.add(x);
+    }
+
+    /** Score-matrix elements per slice of frames: attention runs over slices of frames to bound memory. */
+    static final long MAX_SCORES = 1L << 24;
+
+    private static Tensor attend(Tensor q, Tensor k, Tensor v) {
+        int frames = q.size(0);
+        long n = q.size(1);
+        int per = (int) Math.max(1, Math.min(frames, MAX_SCORES / (n * n)));
+        if (per >= frames) return F.scaledDotProductAttention(q, k, v, null, false, null);
+        List<Tensor> outs = new java.util.ArrayList<>();
+        for (int f = 0; f < frames; f += per) {
+            int len = Math.min(per, frames - f);
+            outs.add(F.scaledDotProductAttention(q.narrow(0, f, len), k.narrow(0, f, len), v.narrow(0, f, len), null, false, null));
+        }
+        return Tensor.cat(outs, 0);
     }
 }

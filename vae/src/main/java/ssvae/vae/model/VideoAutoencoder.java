@@ -23,6 +23,7 @@ public final class VideoAutoencoder extends Block {
     final GaussianRegularizer regularizer;
     final LatentMasking lmr;
     final double[] latentMean, latentStd;
+    private boolean lmrEnabled = true;
 
     public VideoAutoencoder(CoderParams enc, CoderParams dec, GaussianRegularizer regularizer, LatentMasking lmr,
                             double[] latentMean, double[] latentStd) {
@@ -150,12 +151,18 @@ public final class VideoAutoencoder extends Block {
     /** Result of forward(): the (masked) latent, the reconstruction and the regulariser's log. */
     public record Output(Tensor z, Tensor reconstruction, GaussianRegularizer.Output reg) {}
 
-    /** AutoencodingEngineSSVAE.forward: encode, regularise (sample from g), LMR when configured and training, decode. */
+    /**
+     * Turns latent masking off or on. As in the official forward, LMR applies whenever lmr_config is given, in eval
+     * mode (validation) as well; switch it off for clean reconstructions.
+     */
+    public void setLmrEnabled(boolean on) { lmrEnabled = on; }
+
+    /** AutoencodingEngineSSVAE.forward: encode, regularise (sample from g), LMR when configured, decode. */
     public Output forward(Tensor x, Generator g) {
         Tensor moments = encodeMoments(x);
         GaussianRegularizer.Output reg = regularizer.forward(moments, g);
         Tensor z = reg.z();
-        if (lmr != null && training()) z = lmr.apply(z, maskToken.value(), decoder.params().spatialFactor(), g);
+        if (lmr != null && lmrEnabled) z = lmr.apply(z, maskToken.value(), decoder.params().spatialFactor(), g);
         return new Output(z, decode(z), reg);
     }
 

