@@ -1,5 +1,6 @@
 package ssvae.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -15,6 +16,7 @@ import ssvae.vae.data.DataException;
 import ssvae.vae.data.FrameCounts;
 import ssvae.vae.inference.DefaultModel;
 import ssvae.vae.inference.Frames;
+import ssvae.vae.inference.LpipsMetric;
 import ssvae.vae.inference.OutputGroup;
 import ssvae.vae.inference.Reconstructor;
 import ssvae.vae.metrics.Psnr;
@@ -41,7 +43,8 @@ import java.util.stream.Stream;
  * (num_frames indices spread over the whole video, bilinear resize to size x size, [-1, 1]), encoded and decoded,
  * and written as DIR/&lt;name&gt;.mp4 at 16 fps (save_video), optionally with DIR/&lt;name&gt;_side_by_side.mp4
  * (original | reconstruction). PSNR and SSIM compare the 8-bit original clip with the 8-bit reconstruction (both
- * quantised as save_video does, before H.264). Outputs appear only when complete (temporary names, then rename).
+ * quantised as save_video does, before H.264), and so does LPIPS when VGG16 and LPIPS head weights are given (or named
+ * in the config's loss_config). Outputs appear only when complete (temporary names, then rename).
  */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Encode and decode a video (or every video in a folder), write the reconstruction as DIR/<name>.mp4",
@@ -89,13 +92,20 @@ final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--fps", defaultValue = "16", description = "frame rate of the written videos (default: ${DEFAULT-VALUE}, as reconstruction.py)")
     double fps;
 
+    @Option(names = "--lpips-vgg", paramLabel = "F", description = "torchvision VGG16 weights (vgg16-397923af.pth or .safetensors) for LPIPS "
+            + "(default: the config's loss_config lpips_vgg_path)")
+    Path lpipsVgg;
+
+    @Option(names = "--lpips-lin", paramLabel = "F", description = "LPIPS heads (vgg.pth or .safetensors) (default: the config's loss_config lpips_lin_path)")
+    Path lpipsLin;
+
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** One input and the files it produces. */
     record Job(Path input, Path output, Path sideBySide) {}
 
-    /** Metrics of one reconstruction. */
-    record Result(double psnr, double ssim, int frames, double seconds) {}
+    /** Metrics of one reconstruction (ssim and lpips NaN when not computed). */
+    record Result(double psnr, double ssim, double lpips, int frames, double seconds) {}
 
     @Override public Integer call() {
         ModelOptions.requireF32(spec);
@@ -111,6 +121,8 @@ final class ReconstructCommand implements Callable<Integer> {
         List<Job> jobs = jobs(folder);
         List<Path> created = checkOutputFolder();
         VideoAutoencoder model = loadModel(mc, weights, err);
+        String[] noLpips = new String[1];
+        LpipsMetric lpips = lpips(mc, noLpips);
         Reconstructor rec = new Reconstructor(model, chunk);
         if (rec.forcedOnePass(frames))
             err.println("ssvae: note: " + cfg + ": this model cannot run in chunks (GroupNorm or temporal interpolation); " + frames + " frames go in one pass");
@@ -124,7 +136,7 @@ final class ReconstructCommand implements Callable<Integer> {
             Job job = jobs.get(i);
             String label = (jobs.size() > 1 ? "[" + (i + 1) + "/" + jobs.size() + "] " : "") + job.input().getFileName();
             try {
-                Result r = reconstruct(job, rec, frames, bar, label);
+                Result r = reconstruct(job, rec, lpips, frames, bar, label);
                 bar.clear();
                 results.add(r);
                 out.println(line(job, r));
@@ -145,7 +157,7 @@ final class ReconstructCommand implements Callable<Integer> {
             out.flush();
         }
         if (results.isEmpty()) removeIfEmpty(created);
-        else err.println("ssvae: note: LPIPS is not reported: this build has no LPIPS network (PSNR and SSIM only)");
+        else if (lpips == null) err.println("ssvae: note: LPIPS is not reported: " + noLpips[0]);
         err.flush();
         return failed == 0 ? 0 : 1;
     }
@@ -313,13 +325,36 @@ final class ReconstructCommand implements Callable<Integer> {
         return m;
     }
 
+    /**
+     * LPIPS from --lpips-vgg/--lpips-lin (a bad file is an error), else from the config's loss_config paths when
+     * both files exist; null with the reason in why[0] otherwise.
+     */
+    private LpipsMetric lpips(ModelConfig mc, String[] why) {
+        if ((lpipsVgg == null) != (lpipsLin == null)) throw new IllegalArgumentException("--lpips-vgg and --lpips-lin go together");
+        if (lpipsVgg != null) return LpipsMetric.load(lpipsVgg, lpipsLin);
+        JsonNode p = mc.lossConfig() == null ? null : mc.lossConfig().get("params");
+        String vgg = p == null || p.get("lpips_vgg_path") == null ? "" : p.get("lpips_vgg_path").asText("");
+        String lin = p == null || p.get("lpips_lin_path") == null ? "" : p.get("lpips_lin_path").asText("");
+        if (vgg.isEmpty() || lin.isEmpty()) {
+            why[0] = "no LPIPS weights (pass --lpips-vgg vgg16-397923af.pth --lpips-lin vgg.pth)";
+            return null;
+        }
+        for (String f : List.of(vgg, lin)) {
+            if (!Files.isRegularFile(Path.of(f))) {
+                why[0] = "the config's LPIPS weight file " + f + " does not exist";
+                return null;
+            }
+        }
+        return LpipsMetric.load(Path.of(vgg), Path.of(lin));
+    }
+
     private static String head(List<String> keys) {
         return keys.size() <= 5 ? String.join(", ", keys) : String.join(", ", keys.subList(0, 5)) + " and " + (keys.size() - 5) + " more";
     }
 
     // ------------------------------------------------------------------ one video
 
-    private Result reconstruct(Job job, Reconstructor rec, int frames, ProgressBar bar, String label) {
+    private Result reconstruct(Job job, Reconstructor rec, LpipsMetric lpips, int frames, ProgressBar bar, String label) {
         long t0 = System.nanoTime();
         Clip clip = ClipLoader.reconstructionClip(job.input(), frames, imageSize);
         int t = clip.frames(), h = clip.height(), w = clip.width();
@@ -332,6 +367,8 @@ final class ReconstructCommand implements Callable<Integer> {
         List<byte[]> original = Frames.rgb(clip.data(), t, h, w), recon = Frames.rgb(y.toFloatArray(), t, h, w);
         double psnr = Psnr.psnr(original, recon, 3 * h * w);
         double ssim = Math.min(h, w) >= Ssim.WIN ? Ssim.clip(original, recon, h, w) : Double.NaN;
+        if (lpips != null) bar.update(label, "lpips", 1, 1);
+        double lp = lpips == null ? Double.NaN : lpips.distance(original, recon, h, w);
         try (OutputGroup g = new OutputGroup()) {
             write(g, job.output(), recon, w, h);
             if (job.sideBySide() != null) write(g, job.sideBySide(), Frames.sideBySide(original, recon, h, w), 2 * w, h);
@@ -339,7 +376,7 @@ final class ReconstructCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new DataException(job.output() + ": cannot write (" + e.getMessage() + ")", e);
         }
-        return new Result(psnr, ssim, t, (System.nanoTime() - t0) / 1e9);
+        return new Result(psnr, ssim, lp, t, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Writes frames under the group's temporary name for target; errors name target, not the temporary file. */
@@ -357,23 +394,26 @@ final class ReconstructCommand implements Callable<Integer> {
 
     private String line(Job job, Result r) {
         String ssim = Double.isNaN(r.ssim()) ? "n/a (frames under 11x11)" : String.format(Locale.ROOT, "%.6f", r.ssim());
-        return String.format(Locale.ROOT, "%s: PSNR %s dB  SSIM %s  %d frames %dx%d  %.2f s  -> %s%s", job.input().getFileName(), db(r.psnr()), ssim,
+        String lp = Double.isNaN(r.lpips()) ? "" : String.format(Locale.ROOT, "  LPIPS %.6f", r.lpips());
+        return String.format(Locale.ROOT, "%s: PSNR %s dB  SSIM %s%s  %d frames %dx%d  %.2f s  -> %s%s", job.input().getFileName(), db(r.psnr()), ssim, lp,
                 r.frames(), imageSize, imageSize, r.seconds(), job.output(), job.sideBySide() == null ? "" : ", " + job.sideBySide().getFileName());
     }
 
     static String summary(List<Result> results, int failed) {
         String tail = failed == 0 ? "" : String.format(Locale.ROOT, "  (%d failed)", failed);
         if (results.isEmpty()) return "summary: no video reconstructed" + tail;
-        double p = 0, s = 0, secs = 0;
-        int ns = 0;
+        double p = 0, s = 0, l = 0, secs = 0;
+        int ns = 0, nl = 0;
         for (Result r : results) {
             p += r.psnr();
             secs += r.seconds();
             if (!Double.isNaN(r.ssim())) { s += r.ssim(); ns++; }
+            if (!Double.isNaN(r.lpips())) { l += r.lpips(); nl++; }
         }
         String ssim = ns == 0 ? "n/a" : String.format(Locale.ROOT, "%.6f", s / ns);
-        return String.format(Locale.ROOT, "summary: %d video%s  mean PSNR %s dB  mean SSIM %s  %.2f s%s", results.size(), results.size() == 1 ? "" : "s",
-                db(p / results.size()), ssim, secs, tail);
+        String lp = nl == 0 ? "" : String.format(Locale.ROOT, "  mean LPIPS %.6f", l / nl);
+        return String.format(Locale.ROOT, "summary: %d video%s  mean PSNR %s dB  mean SSIM %s%s  %.2f s%s", results.size(), results.size() == 1 ? "" : "s",
+                db(p / results.size()), ssim, lp, secs, tail);
     }
 
     private static String db(double v) { return Double.isInfinite(v) ? "inf" : String.format(Locale.ROOT, "%.4f", v); }

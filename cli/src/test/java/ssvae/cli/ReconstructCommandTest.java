@@ -14,6 +14,8 @@ import ssvae.vae.data.Clip;
 import ssvae.vae.data.ClipLoader;
 import ssvae.vae.inference.DefaultModel;
 import ssvae.vae.inference.Frames;
+import ssvae.vae.inference.LpipsMetric;
+import ssvae.vae.lpips.Lpips;
 import ssvae.vae.metrics.Psnr;
 import ssvae.vae.metrics.Ssim;
 import ssvae.vae.model.VideoAutoencoder;
@@ -163,6 +165,37 @@ class ReconstructCommandTest {
         assertTrue(r.err().contains("skipped 1 key(s) that are not part of the model: extra.bias"), r.err());
         assertEquals(printed(base.out(), "PSNR"), printed(r.out(), "PSNR"), 5e-3, "same weights, same result");
         assertEquals(printed(base.out(), "SSIM"), printed(r.out(), "SSIM"), 5e-4);
+    }
+
+    @Test
+    void lpipsWhenWeightsAreGiven() throws IOException {
+        // an LPIPS state dict (random VGG weights: the plumbing, not the published numbers) in both slots
+        Path lp = dir.resolve("lpips.safetensors");
+        SafetensorsWriter.write(lp, new Lpips(new Generator(5)).stateDict());
+        ConvertCommandTest.Run r = reconstruct(video, dir.resolve("o"), "--lpips-vgg", lp.toString(), "--lpips-lin", lp.toString());
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("LPIPS"), r.err());
+        Clip clip = ClipLoader.reconstructionClip(video, 5, 32);
+        Tensor y;
+        try (var g = GradMode.noGrad()) {
+            y = model.decode(model.denormalise(model.latentFromMoments(model.encodeMoments(Tensor.fromArray(clip.data(), 1, 3, 5, 32, 32))))).contiguous();
+        }
+        double expect = LpipsMetric.load(lp, lp).distance(Frames.rgb(clip.data(), 5, 32, 32), Frames.rgb(y.toFloatArray(), 5, 32, 32), 32, 32);
+        assertEquals(expect, printed(r.out(), "LPIPS"), 1e-3 * Math.abs(expect) + 1e-6, r.out());
+
+        assertOneLineError(reconstruct(video, dir.resolve("o2"), "--lpips-vgg", lp.toString()), "--lpips-lin", "go together");
+        Path none = dir.resolve("vgg16.pth");
+        assertOneLineError(reconstruct(video, dir.resolve("o2"), "--lpips-vgg", none.toString(), "--lpips-lin", lp.toString()), none.toString(), "does not exist");
+        assertFalse(Files.exists(dir.resolve("o2")));
+
+        // paths in the config's loss_config are used when present; missing files only drop LPIPS, with the reason
+        Path withLoss = dir.resolve("with_loss.yaml");
+        Files.writeString(withLoss, Files.readString(cfg).replace("    regularizer_config:", "    loss_config:\n      target: torch.nn.Identity\n      params:\n"
+                + "        lpips_vgg_path: " + none + "\n        lpips_lin_path: " + lp + "\n    regularizer_config:"));
+        r = run("reconstruct", "--config", withLoss.toString(), "--checkpoint", weights.toString(), "--input", video.toString(),
+                "--output", dir.resolve("o3").toString(), "--image-size", "32", "--num-frames", "5");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("LPIPS is not reported: the config's LPIPS weight file " + none + " does not exist"), r.err());
     }
 
     @Test
