@@ -148,7 +148,8 @@ final class ReconstructCommand implements Callable<Integer> {
                     throw e;
                 }
                 failed++;
-                err.println("ssvae: " + message(e));
+                if (spec.root().userObject() instanceof Main m && m.verbose) e.printStackTrace(err);
+                else err.println("ssvae: " + message(e));
                 err.flush();
             }
         }
