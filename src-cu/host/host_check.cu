@@ -20,6 +20,7 @@
 #include "../fused.cu"
 
 static std::string dir;
+static FILE* msg = stdout;  // per-job stdout.txt in batch mode
 
 static std::vector<char> slurp(const char* name) {
     std::string p = dir + "/" + name;
@@ -62,12 +63,33 @@ static std::vector<double> params() {
     return v;
 }
 
+static int run_one(const std::string& cmd);
+
 int main(int argc, char** argv) {
-    if (argc != 3) { fprintf(stderr, "usage: host_check <command> <dir>\n"); return 1; }
+    if (argc != 3) { fprintf(stderr, "usage: host_check <command> <dir> | host_check batch <dir-with-jobs.txt>\n"); return 1; }
     std::string cmd = argv[1];
     dir = argv[2];
+    if (cmd != "batch") return run_one(cmd);
+    // batch: jobs.txt lists "<command> <job-dir>" lines; each job's messages go to <job-dir>/stdout.txt
+    std::string root = dir;
+    FILE* jobs = fopen((root + "/jobs.txt").c_str(), "r");
+    if (!jobs) { fprintf(stderr, "cannot open %s/jobs.txt\n", root.c_str()); return 2; }
+    char c[64], d[4096];
+    int failed = 0;
+    while (fscanf(jobs, "%63s %4095s", c, d) == 2) {
+        dir = d;
+        msg = fopen((dir + "/stdout.txt").c_str(), "w");
+        int rc = run_one(c);
+        fclose(msg);
+        if (rc != 0) { fprintf(stderr, "job %s %s failed with %d\n", c, d, rc); failed = 1; }
+    }
+    fclose(jobs);
+    return failed;
+}
+
+static int run_one(const std::string& cmd) {
     if (cmd == "sizes") {
-        printf("Geo %zu MatGeo %zu ConvGeo %zu InterpArgs %zu PoolArgs %zu IdxArgs %zu\n", sizeof(Geo), sizeof(MatGeo),
+        fprintf(msg, "Geo %zu MatGeo %zu ConvGeo %zu InterpArgs %zu PoolArgs %zu IdxArgs %zu\n", sizeof(Geo), sizeof(MatGeo),
                sizeof(ConvGeo), sizeof(InterpArgs), sizeof(PoolArgs), sizeof(IdxArgs));
         return 0;
     }
@@ -134,7 +156,7 @@ int main(int argc, char** argv) {
         int err = 0;
         for (int e = 0; e < a.numel; e++) index_one(t0.data(), t1.data(), index.data(), &err, a, e);
         if (a.kind == 0 || a.kind == 2) spill("out.bin", t1); else spill("out.bin", t0);
-        printf("err %d\n", err);
+        fprintf(msg, "err %d\n", err);
     } else if (cmd == "reduce") {
         RedGeo g = as<RedGeo>(slurp("geo.bin"));
         auto x = slurp("in0.bin");
@@ -206,7 +228,7 @@ int main(int argc, char** argv) {
             total += lcr_value(a, s.data());
             for (int i = 0; i < N; i++) lcr_grad(a, z.data(), pos[i], mean[i], norm[i], s.data(), p[0], out.data());
         }
-        printf("sum %.17g\n", total);
+        fprintf(msg, "sum %.17g\n", total);
         spill("out.bin", out);
     } else if (cmd == "random") {
         int kind = (int) p[0], dt = (int) p[1], n = (int) p[2];

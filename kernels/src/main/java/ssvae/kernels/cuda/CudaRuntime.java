@@ -105,11 +105,8 @@ final class CudaRuntime {
             int ordinal = Integer.getInteger(DEVICE_PROPERTY, 0);
             if (ordinal < 0 || ordinal >= count[0])
                 return DEVICE_PROPERTY + "=" + ordinal + " but only " + count[0] + " CUDA device(s) are present";
-            List<String> missing = new ArrayList<>();
-            for (String m : MODULES) if (CudaRuntime.class.getResource("/cuda/" + m + ".fatbin") == null) missing.add(m);
-            if (!missing.isEmpty())
-                return "the CUDA kernels were not built (nvcc was not found when ssvae-kernels was built; missing cuda/"
-                        + missing.get(0) + ".fatbin)";
+            String kernels = kernelsProblem(CudaRuntime.class::getResource);
+            if (kernels != null) return kernels;
             CUdevice dev = new CUdevice();
             JCudaDriver.cuDeviceGet(dev, ordinal);
             CudaRuntime rt = new CudaRuntime(ordinal, dev);
@@ -121,6 +118,15 @@ final class CudaRuntime {
         } catch (CudaException e) {
             return "CUDA initialisation failed (" + e.getMessage() + ")";
         }
+    }
+
+    /** Why the kernel resources cannot be used (some cuda/NAME.fatbin missing), or null when all are present. */
+    static String kernelsProblem(java.util.function.Function<String, java.net.URL> resources) {
+        List<String> missing = new ArrayList<>();
+        for (String m : MODULES) if (resources.apply("/cuda/" + m + ".fatbin") == null) missing.add(m);
+        if (missing.isEmpty()) return null;
+        return "the CUDA kernels were not built (nvcc was not found when ssvae-kernels was built; missing cuda/"
+                + String.join(".fatbin, cuda/", missing) + ".fatbin)";
     }
 
     private String loadModules() {

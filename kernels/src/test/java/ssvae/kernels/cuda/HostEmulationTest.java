@@ -59,7 +59,10 @@ class HostEmulationTest {
         Files.createDirectories(out.getParent());
         long newest = 0;
         try (var files = Files.walk(src.getParent().getParent())) {
-            for (Path f : (Iterable<Path>) files::iterator) newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String n = f.getFileName().toString();
+                if (n.endsWith(".cu") || n.endsWith(".cuh")) newest = Math.max(newest, Files.getLastModifiedTime(f).toMillis());
+            }
         }
         if (!Files.exists(out) || Files.getLastModifiedTime(out).toMillis() < newest) {
             Process p = new ProcessBuilder(nvcc.toString(), "-std=c++17", "-arch=sm_80", "-O1", "-o", out.toString(), src.toString())
@@ -72,11 +75,80 @@ class HostEmulationTest {
 
     private static void need() { Assumptions.assumeTrue(exe != null, missing); }
 
-    private String run(String cmd) throws Exception {
-        Process p = new ProcessBuilder(exe.toString(), cmd, dir.toString()).redirectErrorStream(true).start();
+    // ------------------------------------------------------------------ batch of jobs, one host_check run per test
+
+    private final java.util.List<String> jobs = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> checks = new java.util.ArrayList<>();
+
+    /** One host_check job: its own directory with params.txt, geo.bin, in*.bin, out*.bin. */
+    final class Job {
+        final Path dir;
+
+        Job(String cmd) throws IOException {
+            dir = HostEmulationTest.this.dir.resolve("job" + jobs.size());
+            Files.createDirectories(dir);
+            jobs.add(cmd + " " + dir);
+        }
+
+        Job params(Object... v) throws IOException {
+            StringBuilder sb = new StringBuilder();
+            for (Object o : v) sb.append(o instanceof Double d ? String.format(Locale.ROOT, "%.17g", d) : o.toString()).append(' ');
+            Files.writeString(dir.resolve("params.txt"), sb.toString());
+            return this;
+        }
+
+        Job file(String name, byte[] bytes) throws IOException { Files.write(dir.resolve(name), bytes); return this; }
+
+        Job geo(byte[] g) throws IOException { return file("geo.bin", g); }
+
+        /** Inputs in0.bin, in1.bin, ... (unused ones are written empty). */
+        Job in(Tensor... ts) throws IOException {
+            for (int i = 0; i < 4; i++) file("in" + i + ".bin", i < ts.length ? raw(ts[i]) : new byte[8]);
+            return this;
+        }
+
+        Job out(String name, Tensor t) throws IOException { return file(name, raw(t)); }
+
+        Job out(Tensor t) throws IOException { return out("out.bin", t); }
+
+        /** A host tensor viewed like `like` over the bytes host_check left in file name. */
+        Tensor read(String name, Tensor like) {
+            try {
+                CpuStorage st = new CpuStorage(like.dtype(), like.storage().numel());
+                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(name))).order(ByteOrder.LITTLE_ENDIAN);
+                switch (st.array()) {
+                    case float[] f -> b.asFloatBuffer().get(f);
+                    case double[] f -> b.asDoubleBuffer().get(f);
+                    case short[] f -> b.asShortBuffer().get(f);
+                    case long[] f -> b.asLongBuffer().get(f);
+                    case int[] f -> b.asIntBuffer().get(f);
+                    case byte[] f -> b.get(f);
+                    default -> throw new IllegalArgumentException();
+                }
+                return new Tensor(st, like.shape(), like.strides(), like.offset());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        Tensor read(Tensor like) { return read("out.bin", like); }
+
+        String stdout() {
+            try { return Files.readString(dir.resolve("stdout.txt")); } catch (IOException e) { throw new java.io.UncheckedIOException(e); }
+        }
+    }
+
+    private Job job(String cmd) throws IOException { return new Job(cmd); }
+
+    private void check(Runnable r) { checks.add(r); }
+
+    /** Runs every queued job in one host_check process, then every queued check. */
+    private void runAll() throws Exception {
+        Files.write(dir.resolve("jobs.txt"), jobs);
+        Process p = new ProcessBuilder(exe.toString(), "batch", dir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), "host_check " + cmd + ": " + out);
-        return out;
+        assertEquals(0, p.waitFor(), "host_check batch: " + out);
+        for (Runnable r : checks) r.run();
     }
 
     // ------------------------------------------------------------------ raw buffers
@@ -97,40 +169,6 @@ class HostEmulationTest {
         return b.array();
     }
 
-    /** A host tensor viewed like `like` over the bytes of file name. */
-    private Tensor read(String name, Tensor like) throws IOException {
-        CpuStorage s = new CpuStorage(like.dtype(), like.storage().numel());
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(name))).order(ByteOrder.LITTLE_ENDIAN);
-        switch (s.array()) {
-            case float[] f -> b.asFloatBuffer().get(f);
-            case double[] f -> b.asDoubleBuffer().get(f);
-            case short[] f -> b.asShortBuffer().get(f);
-            case long[] f -> b.asLongBuffer().get(f);
-            case int[] f -> b.asIntBuffer().get(f);
-            case byte[] f -> b.get(f);
-            default -> throw new IllegalArgumentException();
-        }
-        return new Tensor(s, like.shape(), like.strides(), like.offset());
-    }
-
-    private void write(String name, byte[] bytes) throws IOException { Files.write(dir.resolve(name), bytes); }
-
-    private void params(Object... v) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        for (Object o : v) sb.append(o instanceof Double d ? String.format(Locale.ROOT, "%.17g", d) : o.toString()).append(' ');
-        Files.writeString(dir.resolve("params.txt"), sb.toString());
-    }
-
-    /** Runs cmd with geo, params, inputs and the output's initial bytes; returns the output as host_check wrote it. */
-    private Tensor exec(String cmd, byte[] geo, Tensor out, Tensor... in) throws Exception {
-        write("geo.bin", geo);
-        for (int i = 0; i < in.length; i++) write("in" + i + ".bin", raw(in[i]));
-        for (int i = in.length; i < 4; i++) write("in" + i + ".bin", new byte[8]);
-        write("out.bin", raw(out));
-        run(cmd);
-        return read("out.bin", out);
-    }
-
     private static Tensor transposedView(DType dt, long seed, int rows, int cols) {
         Tensor base = cpuRandom(dt, seed, rows, cols);
         return new Tensor(base.storage(), new int[] {cols, rows}, new int[] {1, cols}, 0);
@@ -140,8 +178,8 @@ class HostEmulationTest {
 
     @Test void structSizesAgreeWithTheJavaPacking() throws Exception {
         need();
-        params(0);
-        String s = run("sizes");
+        Job j = job("sizes");
+        runAll();
         Tensor t = cpuEmpty(DType.F32, 2, 3, 4), idx = Tensor.fromLongs(new long[] {0}, 1);
         ConvParams p = ConvParams.simple(1, 0);
         int[] shape5 = {1, 1, 1, 1, 1};
@@ -151,7 +189,7 @@ class HostEmulationTest {
                 + " InterpArgs " + CudaBackend.interpArgs(InterpMode.LINEAR, false, shape5, shape5, new double[] {1, 1, 1}, DType.F32, DType.F32).length
                 + " PoolArgs " + CudaBackend.poolArgs(new PoolParams(new int[] {1, 1, 1}, new int[] {1, 1, 1}, new int[] {0, 0, 0}, false), shape5, shape5, DType.F32).length
                 + " IdxArgs " + CudaBackend.idxArgs(0, t, t, idx, 0, 2, t).length;
-        assertEquals(java, s.trim());
+        assertEquals(java, j.stdout().trim());
     }
 
     @Test void copyFillUnaryBinaryWhereMatchTheCpu() throws Exception {
@@ -161,15 +199,15 @@ class HostEmulationTest {
             for (DType d : DType.values()) {
                 Tensor out = cpuEmpty(d, 7, 5), got = cpuEmpty(d, 7, 5);
                 CPU.copy(src, out);
-                params(s.ordinal(), d.ordinal());
-                assertCloseHost(out, exec("ew_copy", Geometry.elementwise(got.shape(), src, got), got, src), elementwise(d), "copy " + s + " -> " + d);
+                Job j = job("ew_copy").params(s.ordinal(), d.ordinal()).geo(Geometry.elementwise(got.shape(), src, got)).in(src).out(got);
+                check(() -> assertCloseHost(out, j.read(got), elementwise(d), "copy " + s + " -> " + d));
             }
             Tensor f = cpuRandom(s, 2, 6, 9), fv = new Tensor(f.storage(), new int[] {3, 4}, new int[] {18, 2}, 1);
-            Tensor host = exec0("ew_fill", Geometry.elementwise(fv.shape(), fv), fv, s.ordinal(), -2.75, (long) -2.75);
+            Job j = job("ew_fill").params(s.ordinal(), -2.75, (long) -2.75).geo(Geometry.elementwise(fv.shape(), fv)).in().out(fv);
             CPU.fill(fv, -2.75);
-            assertCloseHost(f, new Tensor(host.storage(), f.shape(), f.strides(), 0), elementwise(s), "fill " + s);
+            check(() -> assertCloseHost(f, j.read(f), elementwise(s), "fill " + s));
         }
-        for (DType d : new DType[] {DType.F32, DType.BF16}) {
+        for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16, DType.F16}) {
             Tensor row = cpuRandom(d, 4, 1, 9);
             Tensor x = new Tensor(row.storage(), new int[] {4, 9}, new int[] {0, 1}, 0);
             for (UnaryOp op : UnaryOp.values()) {
@@ -177,11 +215,11 @@ class HostEmulationTest {
                 double a = op == UnaryOp.CLAMP || op == UnaryOp.CLAMP_GRAD ? -0.5 : 0.3, b = op == UnaryOp.CLAMP || op == UnaryOp.CLAMP_GRAD ? 1.25 : 1.7;
                 Tensor out = cpuEmpty(od, 4, 9), got = cpuEmpty(od, 4, 9);
                 CPU.unary(op, x, out, a, b);
-                params(op.ordinal(), d.ordinal(), od.ordinal(), a, b);
-                assertCloseHost(out, exec("ew_unary", Geometry.elementwise(got.shape(), x, got), got, x), elementwise(od), "unary " + op + " " + d);
+                Job j = job("ew_unary").params(op.ordinal(), d.ordinal(), od.ordinal(), a, b).geo(Geometry.elementwise(got.shape(), x, got)).in(x).out(got);
+                check(() -> assertCloseHost(out, j.read(got), elementwise(od), "unary " + op + " " + d));
             }
         }
-        for (DType d : new DType[] {DType.F32, DType.BF16, DType.I64, DType.U8}) {
+        for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16, DType.F16, DType.I64, DType.I32, DType.U8}) {
             Tensor a0 = cpuRandom(d, 5, 3, 1, 5), b0 = cpuRandom(d, 6, 4, 5);
             Tensor a = new Tensor(a0.storage(), new int[] {3, 4, 5}, new int[] {5, 0, 1}, 0);
             Tensor b = new Tensor(b0.storage(), new int[] {3, 4, 5}, new int[] {0, 5, 1}, 0);
@@ -189,24 +227,19 @@ class HostEmulationTest {
                 DType od = op.isComparison() ? DType.BOOL : d;
                 Tensor out = cpuEmpty(od, 3, 4, 5), got = cpuEmpty(od, 3, 4, 5);
                 CPU.binary(op, a, b, out);
-                params(op.ordinal(), d.ordinal(), d.ordinal(), od.ordinal());
-                assertCloseHost(out, exec("ew_binary", Geometry.elementwise(got.shape(), a, b, got), got, a, b), elementwise(od), "binary " + op + " " + d);
+                Job j = job("ew_binary").params(op.ordinal(), d.ordinal(), d.ordinal(), od.ordinal())
+                        .geo(Geometry.elementwise(got.shape(), a, b, got)).in(a, b).out(got);
+                check(() -> assertCloseHost(out, j.read(got), elementwise(od), "binary " + op + " " + d));
             }
             Tensor c = transposedView(DType.BOOL, 7, 5, 4);
             Tensor wa = cpuRandom(d, 8, 4, 5), wb = transposedView(d, 9, 5, 4);
             Tensor out = cpuEmpty(d, 4, 5), got = cpuEmpty(d, 4, 5);
             CPU.where(c, wa, wb, out);
-            params(DType.BOOL.ordinal(), d.ordinal(), d.ordinal(), d.ordinal());
-            assertCloseHost(out, exec("ew_where", Geometry.elementwise(got.shape(), c, wa, wb, got), got, c, wa, wb), elementwise(d), "where " + d);
+            Job j = job("ew_where").params(DType.BOOL.ordinal(), d.ordinal(), d.ordinal(), d.ordinal())
+                    .geo(Geometry.elementwise(got.shape(), c, wa, wb, got)).in(c, wa, wb).out(got);
+            check(() -> assertCloseHost(out, j.read(got), elementwise(d), "where " + d));
         }
-    }
-
-    private Tensor exec0(String cmd, byte[] geo, Tensor outView, Object... p) throws Exception {
-        params(p);
-        write("geo.bin", geo);
-        write("out.bin", raw(outView));
-        run(cmd);
-        return read("out.bin", outView);
+        runAll();
     }
 
     @Test void matmulViewsMatchTheCpu() throws Exception {
@@ -219,9 +252,10 @@ class HostEmulationTest {
             Tensor b = new Tensor(bBase.storage(), new int[] {B, K, N}, new int[] {0, N, 1}, 0);
             Tensor out = cpuEmpty(d, B, M, N), got = cpuEmpty(d, B, M, N);
             CPU.matmul(a, b, out);
-            params(B);
-            assertCloseHost(out, exec("matmul", CudaBackend.matGeo(a, b, got), got, a, b), accumulated(d, K), "matmul " + d);
+            Job j = job("matmul").params(B).geo(CudaBackend.matGeo(a, b, got)).in(a, b).out(got);
+            check(() -> assertCloseHost(out, j.read(got), accumulated(d, K), "matmul " + d));
         }
+        runAll();
     }
 
     @Test void convViewsMatchTheCpu() throws Exception {
@@ -233,17 +267,18 @@ class HostEmulationTest {
             Tensor x = cpuRandom(d, 13, xs), w = cpuRandom(d, 14, ws), bias = cpuRandom(d, 15, 6), go = cpuRandom(d, 16, os);
             Tensor out = cpuEmpty(d, os), got = cpuEmpty(d, os);
             CPU.convForward(p, x, w, bias, out);
-            assertCloseHost(out, exec("conv_fwd", CudaBackend.convStruct(p, xs, ws, os, x, w, got, bias), got, x, w, bias),
-                    accumulated(d, 36), "conv forward " + d);
+            Job jf = job("conv_fwd").geo(CudaBackend.convStruct(p, xs, ws, os, x, w, got, bias)).in(x, w, bias).out(got);
+            check(() -> assertCloseHost(out, jf.read(got), accumulated(d, 36), "conv forward " + d));
             Tensor gi = cpuEmpty(d, xs), gig = cpuEmpty(d, xs);
             CPU.convBackwardInput(p, go, w, gi);
-            assertCloseHost(gi, exec("conv_bwd_input", CudaBackend.convStruct(p, xs, ws, os, gig, w, go, null), gig, go, w),
-                    accumulated(d, 54), "conv grad-input " + d);
+            Job ji = job("conv_bwd_input").geo(CudaBackend.convStruct(p, xs, ws, os, gig, w, go, null)).in(go, w).out(gig);
+            check(() -> assertCloseHost(gi, ji.read(gig), accumulated(d, 54), "conv grad-input " + d));
             Tensor gw = cpuEmpty(d, ws), gwg = cpuEmpty(d, ws);
             CPU.convBackwardWeight(p, x, go, gw);
-            assertCloseHost(gw, exec("conv_bwd_weight", CudaBackend.convStruct(p, xs, ws, os, x, gwg, go, null), gwg, x, go),
-                    accumulated(d, os[0] * os[2] * os[3] * os[4]), "conv grad-weight " + d);
+            Job jw = job("conv_bwd_weight").geo(CudaBackend.convStruct(p, xs, ws, os, x, gwg, go, null)).in(x, go).out(gwg);
+            check(() -> assertCloseHost(gw, jw.read(gwg), accumulated(d, os[0] * os[2] * os[3] * os[4]), "conv grad-weight " + d));
         }
+        runAll();
     }
 
     @Test void interpolationMatchesTheCpu() throws Exception {
@@ -255,18 +290,20 @@ class HostEmulationTest {
                 for (InterpMode mode : InterpMode.values()) {
                     for (boolean align : mode == InterpMode.LINEAR ? new boolean[] {false, true} : new boolean[] {false}) {
                         String w = mode + " align " + align + " " + d + " -> " + java.util.Arrays.toString(os);
+                        byte[] geo = CudaBackend.interpArgs(mode, align, in, os, scales, d, d);
                         Tensor x = cpuRandom(d, 21, in), y = cpuEmpty(d, os), yg = cpuEmpty(d, os);
                         CPU.interpolate(mode, x, y, align, scales);
-                        assertCloseHost(y, exec("interp_fwd", CudaBackend.interpArgs(mode, align, in, os, scales, d, d), yg, x),
-                                accumulated(d, 8), "interpolate " + w);
+                        Job jf = job("interp_fwd").geo(geo).in(x).out(yg);
+                        check(() -> assertCloseHost(y, jf.read(yg), accumulated(d, 8), "interpolate " + w));
                         Tensor go = cpuRandom(d, 22, os), gi = cpuEmpty(d, in), gig = Tensor.zeros(d, Device.CPU, in);
                         CPU.interpolateBackward(mode, go, gi, align, scales);
-                        assertCloseHost(gi, exec("interp_bwd", CudaBackend.interpArgs(mode, align, in, os, scales, d, d), gig, go),
-                                accumulated(d, 64), "interpolate backward " + w);
+                        Job jb = job("interp_bwd").geo(geo).in(go).out(gig);
+                        check(() -> assertCloseHost(gi, jb.read(gig), accumulated(d, 64), "interpolate backward " + w));
                     }
                 }
             }
         }
+        runAll();
     }
 
     @Test void maxPoolMatchesTheCpu() throws Exception {
@@ -277,61 +314,59 @@ class HostEmulationTest {
         for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16}) {
             Tensor x = cpuRandom(d, 23, in);
             ((CpuStorage) x.storage()).setDouble(17, Double.NaN);
+            ((CpuStorage) x.storage()).setDouble(18, Double.NaN);
             Tensor y = cpuEmpty(d, os), idx = cpuEmpty(DType.I64, os), yg = cpuEmpty(d, os), idxg = cpuEmpty(DType.I64, os);
             CPU.maxPool(p, x, y, idx);
-            write("out2.bin", raw(idxg));
             byte[] geo = CudaBackend.poolArgs(p, in, os, d);
-            assertCloseHost(y, exec("maxpool", geo, yg, x), elementwise(d), "max pool " + d);
-            assertCloseHost(idx, read("out2.bin", idxg), elementwise(DType.I64), "max pool indices " + d);
+            Job jf = job("maxpool").geo(geo).in(x).out(yg).out("out2.bin", idxg);
+            check(() -> assertCloseHost(y, jf.read(yg), elementwise(d), "max pool " + d));
+            check(() -> assertCloseHost(idx, jf.read("out2.bin", idxg), elementwise(DType.I64), "max pool indices " + d));
             Tensor go = cpuRandom(d, 24, os), gi = cpuEmpty(d, in), gig = cpuEmpty(d, in);
             CPU.maxPoolBackward(p, go, idx, gi);
-            assertCloseHost(gi, exec("maxpool_bwd", geo, gig, go, idx), accumulated(d, 4), "max pool backward " + d);
+            Job jb = job("maxpool_bwd").geo(geo).in(go, idx).out(gig);
+            check(() -> assertCloseHost(gi, jb.read(gig), accumulated(d, 4), "max pool backward " + d));
         }
+        runAll();
+    }
+
+    /** Index kernels write t1 for kinds 0/2 and t0 for 1/3; host_check returns the written one as out.bin. */
+    private Job indexJob(byte[] geo, Tensor t0, Tensor t1, Tensor index) throws IOException {
+        return job("index").geo(geo).out(t0).file("in1.bin", raw(t1)).file("in2.bin", raw(index));
     }
 
     @Test void indexOpsMatchTheCpuAndFlagOutOfRange() throws Exception {
         need();
-        for (DType d : new DType[] {DType.F32, DType.I64, DType.BF16}) {
+        for (DType d : new DType[] {DType.F32, DType.F64, DType.I64, DType.BF16}) {
             for (DType it : new DType[] {DType.I64, DType.I32}) {
+                String w = d + " " + it;
                 Tensor ic = cpuEmpty(it, 5);
                 long[] iv = {3, -1, 0, 3, 2};
                 for (int i = 0; i < 5; i++) ((CpuStorage) ic.storage()).setLong(i, iv[i]);
                 Tensor x = transposedView(d, 25, 6, 4), sel = cpuEmpty(d, 4, 5), selg = cpuEmpty(d, 4, 5);
                 CPU.indexSelect(x, 1, ic, sel);
-                write("out.bin", raw(x));
-                assertCloseHost(sel, execIndex(CudaBackend.idxArgs(0, x, selg, ic, 1, 6, selg), x, selg, ic, selg), elementwise(d), "index_select " + d + " " + it);
+                Job j0 = indexJob(CudaBackend.idxArgs(0, x, selg, ic, 1, 6, selg), x, selg, ic);
+                check(() -> assertCloseHost(sel, j0.read(selg), elementwise(d), "index_select " + w));
                 Tensor dst = cpuRandom(d, 26, 4, 6), dstg = cpuRandom(d, 26, 4, 6), src = cpuRandom(d, 27, 4, 5);
                 CPU.indexAdd(dst, 1, ic, src);
-                assertCloseHost(dst, execIndex(CudaBackend.idxArgs(1, dstg, src, ic, 1, 6, src), dstg, src, ic, dstg), accumulated(d, 2), "index_add " + d + " " + it);
+                Job j1 = indexJob(CudaBackend.idxArgs(1, dstg, src, ic, 1, 6, src), dstg, src, ic);
+                check(() -> assertCloseHost(dst, j1.read(dstg), accumulated(d, 2), "index_add " + w));
                 Tensor gi = cpuEmpty(it, 3, 6);
                 for (int i = 0; i < 18; i++) ((CpuStorage) gi.storage()).setLong(i, (i * 7) % 4 - (i % 5 == 0 ? 4 : 0));
                 Tensor gx = cpuRandom(d, 28, 4, 6), gout = cpuEmpty(d, 3, 6), goutg = cpuEmpty(d, 3, 6);
                 CPU.gather(gx, 0, gi, gout);
-                assertCloseHost(gout, execIndex(CudaBackend.idxArgs(2, gx, goutg, gi, 0, 4, goutg), gx, goutg, gi, goutg), elementwise(d), "gather " + d + " " + it);
+                Job j2 = indexJob(CudaBackend.idxArgs(2, gx, goutg, gi, 0, 4, goutg), gx, goutg, gi);
+                check(() -> assertCloseHost(gout, j2.read(goutg), elementwise(d), "gather " + w));
                 Tensor sd = cpuRandom(d, 29, 4, 6), sdg = cpuRandom(d, 29, 4, 6), ss = cpuRandom(d, 30, 3, 6);
                 CPU.scatterAdd(sd, 0, gi, ss);
-                assertCloseHost(sd, execIndex(CudaBackend.idxArgs(3, sdg, ss, gi, 0, 4, gi), sdg, ss, gi, sdg), accumulated(d, 3), "scatter_add " + d + " " + it);
+                Job j3 = indexJob(CudaBackend.idxArgs(3, sdg, ss, gi, 0, 4, gi), sdg, ss, gi);
+                check(() -> assertCloseHost(sd, j3.read(sdg), accumulated(d, 3), "scatter_add " + w));
+                for (Job j : List.of(j0, j1, j2, j3)) check(() -> assertTrue(j.stdout().contains("err 0"), j.stdout()));
             }
         }
         Tensor x = cpuRandom(DType.F32, 31, 3, 4), bad = Tensor.fromLongs(new long[] {0, 9}, 2), out = cpuEmpty(DType.F32, 3, 2);
-        write("geo.bin", CudaBackend.idxArgs(0, x, out, bad, 1, 4, out));
-        write("out.bin", raw(x));
-        write("in1.bin", raw(out));
-        write("in2.bin", raw(bad));
-        params(0);
-        assertTrue(run("index").contains("err 1"));
-    }
-
-    /** Index kernels write t1 for kinds 0/2 and t0 for 1/3; host_check returns the written one as out.bin. */
-    private Tensor execIndex(byte[] geo, Tensor t0, Tensor t1, Tensor index, Tensor result) throws Exception {
-        write("geo.bin", geo);
-        write("out.bin", raw(t0));
-        write("in1.bin", raw(t1));
-        write("in2.bin", raw(index));
-        params(0);
-        String r = run("index");
-        assertTrue(r.contains("err 0"), r);
-        return read("out.bin", result);
+        Job jb = indexJob(CudaBackend.idxArgs(0, x, out, bad, 1, 4, out), x, out, bad);
+        check(() -> assertTrue(jb.stdout().contains("err 1"), jb.stdout()));
+        runAll();
     }
 
     @Test void reductionsMatchTheCpu() throws Exception {
@@ -345,10 +380,9 @@ class HostEmulationTest {
                     if (op == ssvae.tensor.ReduceOp.PROD && os[0] == 1 && os[1] == 1) continue;
                     Tensor out = cpuEmpty(d, os), got = cpuEmpty(d, os);
                     CPU.reduce(op, x, out);
-                    params(op.ordinal(), d.ordinal(), d.ordinal());
                     Geometry.Reduction r = Geometry.reduction(x, got);
-                    assertCloseHost(out, exec("reduce", Geometry.reduceStruct(r, x.offset(), got.offset()), got, x), accumulated(d, 210),
-                            "reduce " + op + " " + d + " " + java.util.Arrays.toString(os));
+                    Job j = job("reduce").params(op.ordinal(), d.ordinal(), d.ordinal()).geo(Geometry.reduceStruct(r, x.offset(), got.offset())).in(x).out(got);
+                    check(() -> assertCloseHost(out, j.read(got), accumulated(d, 210), "reduce " + op + " " + d + " " + java.util.Arrays.toString(os)));
                 }
             }
             for (ssvae.tensor.ReduceOp op : new ssvae.tensor.ReduceOp[] {ssvae.tensor.ReduceOp.ARGMAX, ssvae.tensor.ReduceOp.ARGMIN}) {
@@ -357,26 +391,29 @@ class HostEmulationTest {
                     os[dim] = 1;
                     Tensor out = cpuEmpty(DType.I64, os), got = cpuEmpty(DType.I64, os);
                     CPU.argReduce(op, x, dim, out);
-                    params(op.ordinal(), d.ordinal(), x.size(dim), x.stride(dim));
-                    assertCloseHost(out, exec("argreduce", CudaBackend.argGeometry(x, got), got, x), elementwise(DType.I64), op + " dim " + dim + " " + d);
+                    Job j = job("argreduce").params(op.ordinal(), d.ordinal(), x.size(dim), x.stride(dim)).geo(CudaBackend.argGeometry(x, got)).in(x).out(got);
+                    String w = op + " dim " + dim + " " + d;
+                    check(() -> assertCloseHost(out, j.read(got), elementwise(DType.I64), w));
                 }
             }
         }
+        runAll();
     }
 
     @Test void softmaxAndNormalizeColumnsMatchTheCpu() throws Exception {
         need();
         for (DType d : new DType[] {DType.F32, DType.F64, DType.BF16}) {
             for (int[] v : new int[][] {{3, 37, 5}, {6, 41, 1}}) {
-                int outer = v[0], n = v[1], inner = v[2], dim = 1;
+                int outer = v[0], n = v[1], inner = v[2];
                 Tensor x = cpuRandom(d, 17, v), gy = cpuRandom(d, 18, v);
                 for (boolean log : new boolean[] {false, true}) {
                     Tensor y = cpuEmpty(d, v), yg = cpuEmpty(d, v), gx = cpuEmpty(d, v), gxg = cpuEmpty(d, v);
-                    CPU.softmax(x, dim, log, y);
-                    params(d.ordinal(), outer, n, inner, log ? 1 : 0);
-                    assertCloseHost(y, exec("softmax", new byte[8], yg, x), accumulated(d, n), "softmax " + d + " log " + log);
-                    CPU.softmaxBackward(y, gy, dim, log, gx);
-                    assertCloseHost(gx, exec("softmax_bwd", new byte[8], gxg, y, gy), accumulated(d, n), "softmax backward " + d + " log " + log);
+                    CPU.softmax(x, 1, log, y);
+                    CPU.softmaxBackward(y, gy, 1, log, gx);
+                    Job jf = job("softmax").params(d.ordinal(), outer, n, inner, log ? 1 : 0).in(x).out(yg);
+                    Job jb = job("softmax_bwd").params(d.ordinal(), outer, n, inner, log ? 1 : 0).in(y, gy).out(gxg);
+                    check(() -> assertCloseHost(y, jf.read(yg), accumulated(d, n), "softmax " + d + " log " + log));
+                    check(() -> assertCloseHost(gx, jb.read(gxg), accumulated(d, n), "softmax backward " + d + " log " + log));
                 }
                 DType sd = d == DType.F64 ? DType.F64 : DType.F32;
                 for (ssvae.tensor.NormMode mode : ssvae.tensor.NormMode.values()) {
@@ -385,39 +422,40 @@ class HostEmulationTest {
                     Tensor yg = cpuEmpty(d, v), meang = cpuEmpty(sd, outer, inner), rstdg = cpuEmpty(sd, outer, inner);
                     CPU.normalize(mode, x, outer, n, inner, 1e-5, y, mean, rstd);
                     byte[] geo = CudaBackend.normArgs(mode, outer, n, inner, x, rstdg, 1e-5);
-                    write("out2.bin", raw(meang));
-                    write("out3.bin", raw(rstdg));
-                    assertCloseHost(y, exec("norm", geo, yg, x), accumulated(d, n), "normalize " + w);
-                    assertCloseHost(rstd, read("out3.bin", rstdg), accumulated(sd, n), "normalize rstd " + w);
-                    if (mode == ssvae.tensor.NormMode.CENTERED) assertCloseHost(mean, read("out2.bin", meang), accumulated(sd, n), "normalize mean " + w);
+                    Job jf = job("norm").geo(geo).in(x).out(yg).out("out2.bin", meang).out("out3.bin", rstdg);
+                    check(() -> assertCloseHost(y, jf.read(yg), accumulated(d, n), "normalize " + w));
+                    check(() -> assertCloseHost(rstd, jf.read("out3.bin", rstdg), accumulated(sd, n), "normalize rstd " + w));
+                    if (mode == ssvae.tensor.NormMode.CENTERED)
+                        check(() -> assertCloseHost(mean, jf.read("out2.bin", meang), accumulated(sd, n), "normalize mean " + w));
                     Tensor gx = cpuEmpty(d, v), gxg = cpuEmpty(d, v);
                     CPU.normalizeBackward(mode, x, outer, n, inner, 1e-5, mean, rstd, gy, gx);
-                    assertCloseHost(gx, exec("norm_bwd", geo, gxg, x, mean, rstd, gy), accumulated(d, n), "normalize backward " + w);
+                    Job jb = job("norm_bwd").geo(geo).in(x, mean, rstd, gy).out(gxg);
+                    check(() -> assertCloseHost(gx, jb.read(gxg), accumulated(d, n), "normalize backward " + w));
                 }
             }
         }
+        runAll();
     }
 
     @Test void lcrWindowsAndGradientMatchTheReference() throws Exception {
         need();
         int[] s = {2, 3, 5, 4, 4}, win = {2, 2, 2};
-        Tensor zc = cpuRandom(DType.F64, 50, s);
+        Tensor zc = cpuRandom(DType.F64, 50, s), zeros = Tensor.zeros(DType.F64, Device.CPU, s);
+        double gFirst = 0.7, gVideo = -1.3;
+        Job[] parts = new Job[2];
+        for (int part = 0; part < 2; part++)
+            parts[part] = job("lcr").params((part == 0 ? gFirst : gVideo) / CudaBackend.lcrCount(s, win, part))
+                    .geo(CudaBackend.lcrArgs(s, win, part, DType.F64)).in(zc).out(zeros);
+        runAll();
         double[] z = zc.toDoubleArray();
         double[] ref = CudaFusedTest.lcrReference(z, s, win);
-        double gFirst = 0.7, gVideo = -1.3;
-        Tensor gz = Tensor.zeros(DType.F64, Device.CPU, s);
+        double[] grad = new double[z.length];
         for (int part = 0; part < 2; part++) {
-            double count = CudaBackend.lcrCount(s, win, part);
-            params((part == 0 ? gFirst : gVideo) / count);
-            write("geo.bin", CudaBackend.lcrArgs(s, win, part, DType.F64));
-            write("in0.bin", raw(zc));
-            write("out.bin", raw(gz));
-            String out = run("lcr");
-            double sum = Double.parseDouble(out.trim().substring(4));
-            assertEquals(ref[part], sum / count, 1e-12, "LCR part " + part);
-            gz = read("out.bin", gz);
+            double sum = Double.parseDouble(parts[part].stdout().trim().substring(4));
+            assertEquals(ref[part], sum / CudaBackend.lcrCount(s, win, part), 1e-12, "LCR part " + part);
+            double[] g = parts[part].read(zeros).toDoubleArray();
+            for (int i = 0; i < z.length; i++) grad[i] += g[i];
         }
-        double[] grad = gz.toDoubleArray();
         for (int i = 0; i < z.length; i += 5) {
             double keep = z[i];
             z[i] = keep + 1e-6;
@@ -438,14 +476,14 @@ class HostEmulationTest {
                 Tensor out = cpuEmpty(d, 1001), got = cpuEmpty(d, 1001);
                 double a = k == RandomKind.BERNOULLI ? 0.3 : -1.5, b = 2.5;
                 CPU.random(k, out, a, b, seed, offset);
-                params(k.ordinal(), d.ordinal(), 1001, a, b);
-                Files.writeString(dir.resolve("seed.txt"), Long.toUnsignedString(seed) + " " + Long.toUnsignedString(offset));
-                write("out.bin", raw(got));
-                run("random");
+                Job j = job("random").params(k.ordinal(), d.ordinal(), 1001, a, b)
+                        .file("seed.txt", (Long.toUnsignedString(seed) + " " + Long.toUnsignedString(offset)).getBytes(StandardCharsets.US_ASCII))
+                        .out(got);
                 CudaTwin.Tol tol = k == RandomKind.NORMAL ? new CudaTwin.Tol(1e-6, d == DType.F64 ? 1e-13 : 2e-7) : new CudaTwin.Tol(0, 0);
-                if (d == DType.BF16 && k == RandomKind.NORMAL) tol = elementwise(d);
-                assertCloseHost(out, read("out.bin", got), tol, "random " + k + " " + d);
+                CudaTwin.Tol t = d == DType.BF16 && k == RandomKind.NORMAL ? elementwise(d) : tol;
+                check(() -> assertCloseHost(out, j.read(got), t, "random " + k + " " + d));
             }
         }
+        runAll();
     }
 }

@@ -48,6 +48,15 @@ class KernelBuildTest {
         return out;
     }
 
+    @Test void missingKernelResourcesAreReportedInOneLine() {
+        String all = CudaRuntime.kernelsProblem(name -> null);
+        assertTrue(all.startsWith("the CUDA kernels were not built (nvcc was not found"), all);
+        assertTrue(all.contains("cuda/elementwise.fatbin") && all.contains("cuda/fused.fatbin") && !all.contains("\n"), all);
+        String one = CudaRuntime.kernelsProblem(name -> name.contains("gemm") ? null : KernelBuildTest.class.getResource("/"));
+        assertTrue(one.endsWith("missing cuda/gemm.fatbin)"), one);
+        assertEquals(null, CudaRuntime.kernelsProblem(name -> KernelBuildTest.class.getResource("/")));
+    }
+
     @Test void everyKernelFamilyIsAFatbinWithCubinsAndPtx() throws Exception {
         Assumptions.assumeTrue(nvccPresent(), "no nvcc on this machine (or -Dssvae.skipNvcc): the CUDA kernels are not built");
         for (String m : CudaRuntime.MODULES) {
