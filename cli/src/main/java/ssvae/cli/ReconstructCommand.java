@@ -47,8 +47,8 @@ import java.util.stream.Stream;
  * in the config's loss_config). Outputs appear only when complete (temporary names, then rename).
  */
 @Command(name = "reconstruct", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encode and decode a video (or every video in a folder), write the reconstruction as DIR/<name>.mp4",
-                "and print PSNR/SSIM of the reconstruction against the resized input clip."})
+        description = {"Encode and decode a video (or every video in a folder) as reconstruction.py does, write DIR/<name>.mp4,",
+                "and print PSNR, SSIM (and LPIPS, given its weights) of the reconstruction against the resized input clip."})
 final class ReconstructCommand implements Callable<Integer> {
     static final Set<String> VIDEO_EXTENSIONS = Set.of("mp4", "mov", "mkv", "webm", "avi", "m4v");
     static final String SIDE_BY_SIDE_SUFFIX = "_side_by_side";
