@@ -751,8 +751,12 @@ public final class Tensor {
     // ------------------------------------------------------------------ in-place (not recorded)
 
     private void checkInPlace() {
-        if (requiresGrad && isLeaf() && GradMode.isEnabled())
-            throw new IllegalStateException("a leaf tensor that requires grad is used in an in-place operation; wrap it in GradMode.noGrad()");
+        if (requiresGrad && GradMode.isEnabled()) {
+            if (isLeaf()) throw new IllegalStateException("a leaf tensor that requires grad is used in an in-place operation; wrap it in GradMode.noGrad()");
+            // in-place ops are not recorded: writing into a graph tensor would silently corrupt its gradient
+            throw new IllegalStateException("in-place operation on a tensor that requires grad (" + gradFn.name()
+                    + "); in-place ops are not recorded by autograd: use the out-of-place op, or GradMode.noGrad()");
+        }
         storage.version++;
     }
 

@@ -2,7 +2,6 @@ package ssvae.vae.model;
 
 import ssvae.tensor.Generator;
 import ssvae.tensor.GradMode;
-import ssvae.tensor.Shape;
 import ssvae.tensor.Tensor;
 import ssvae.vae.regularizers.GaussianRegularizer;
 import ssvae.vae.regularizers.LatentMasking;
@@ -182,12 +181,4 @@ public final class VideoAutoencoder extends Block {
         }
         if (sum != total) throw new IllegalArgumentException(what + " chunk plan covers " + sum + " frames of " + total);
     }
-
-    /** Shape of the moments for an input shape, without running the model. */
-    public int[] momentsShape(int[] x) {
-        CoderParams p = encoder.params();
-        if (x.length != 5) throw new IllegalArgumentException("input must be [B, C, T, H, W], got " + Shape.str(x));
-        return new int[] {x[0], 2 * p.zChannels(), (x[2] - 1) / p.temporalFactor() + 1, x[3] / p.spatialFactor(), x[4] / p.spatialFactor()};
-    }
-
 }

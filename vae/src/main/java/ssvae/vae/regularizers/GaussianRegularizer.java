@@ -34,6 +34,7 @@ public final class GaussianRegularizer {
     public LcrConfig lcr() { return lcr; }
 
     public Output forward(Tensor moments, Generator g) {
+        if (sample && g == null) throw new IllegalArgumentException("the regulariser samples z (sample: true) and needs a generator");
         Map<String, Tensor> log = new LinkedHashMap<>();
         DiagonalGaussian post = new DiagonalGaussian(moments, averageKl);
         Tensor z = sample ? post.sample(g) : post.mode();

@@ -11,7 +11,8 @@ import java.util.Map;
  * mask_ratios with the probabilities mask_probs[input size]; below the second-smallest ratio nothing is masked;
  * otherwise max(1, floor(T*H*W*ratio / block volume)) blocks of block_sizes[input size] (t, h, w) are chosen
  * without replacement (a random permutation of the block grid) and replaced, for every batch element, by the
- * learned mask token. The input size is the latent height times the spatial compression factor.
+ * learned mask token. The input size is the latent height times the spatial compression factor (the official
+ * code writes H * 16, the factor of its configs).
  */
 public final class LatentMasking {
     private final double[] ratios;

@@ -19,7 +19,7 @@ class ChunkedStreamTest {
     private static void encodeDecodePlans(CoderParams[] p, int frames, int[][] encPlans, int[][] decPlans) {
         VideoAutoencoder m = ParityFixtures.model(p);
         ParityFixtures.randomise(m, 21);
-        Tensor x = (Tensor) ParityFixtures.input(22, 1, 3, frames, 16, 16)[0];
+        Tensor x = (Tensor) ParityFixtures.input(22, 1, 3, frames, 8, 8)[0];
         try (var g = GradMode.noGrad()) {
             Tensor whole = m.encodeMoments(x);
             for (int[] plan : encPlans) {
