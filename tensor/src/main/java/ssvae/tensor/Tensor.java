@@ -487,7 +487,11 @@ public final class Tensor {
     public Tensor mul(Tensor o) { return bin(BinaryOp.MUL, o); }
     public Tensor mul(double v) { return un(UnaryOp.AFFINE, v, 0); }
     public Tensor div(Tensor o) { return bin(BinaryOp.DIV, o); }
-    public Tensor div(double v) { return un(UnaryOp.AFFINE, 1.0 / v, 0); }
+    /** x / v: a true (correctly rounded) division for F32/F64, as torch; x * (1/v) for the other dtypes (result F32 for ints). */
+    public Tensor div(double v) {
+        if (dtype() == DType.F32 || dtype() == DType.F64) return bin(BinaryOp.DIV, scalarLike(v));
+        return un(UnaryOp.AFFINE, 1.0 / v, 0);
+    }
     public Tensor neg() { return un(UnaryOp.NEG); }
     public Tensor pow(double e) { return e == 1 ? this : e == 2 ? square() : un(UnaryOp.POW, e, 0); }
     public Tensor pow(Tensor e) { return bin(BinaryOp.POW, e); }
