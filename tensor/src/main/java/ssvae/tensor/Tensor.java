@@ -332,6 +332,7 @@ public final class Tensor {
 
     public Tensor transpose(int d0, int d1) {
         int a = Shape.dim(d0, dim()), b = Shape.dim(d1, dim());
+        if (dim() == 0) return this;
         int[] p = new int[dim()];
         for (int i = 0; i < p.length; i++) p[i] = i;
         p[a] = b; p[b] = a;
@@ -615,6 +616,13 @@ public final class Tensor {
     /** torch.logsumexp, stable. */
     public Tensor logsumexp(int[] dims, boolean keepdim) {
         int[] dd = Shape.dims(dims, dim());
+        int groupSize = countOver(dd);
+        if (groupSize == 0) { // log(sum of nothing) = -inf, as torch
+            int[] ks = shape();
+            for (int d : dd) ks[d] = 1;
+            Tensor r = full(Double.NEGATIVE_INFINITY, dtype(), device(), ks);
+            return keepdim ? r : squeezeDims(r, dd);
+        }
         Tensor m = amax(dd, true).detach();
         m = m.maskedFill(m.isfinite().logicalNot(), 0); // all -inf (or an inf) group: shift by 0 so no inf - inf NaN
         Tensor r = sub(m).exp().sum(dd, true).log().add(m);
