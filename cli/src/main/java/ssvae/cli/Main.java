@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
                 InfoCommand.class,
                 EncodeCommand.class,
                 DecodeCommand.class,
+                ReconstructCommand.class,
                 ConvertCommand.class,
                 MetricsCommand.class,
                 BenchCommand.class,
