@@ -46,11 +46,17 @@ public final class CausalConv3d extends Layer {
         };
     }
 
-    @Override public Tensor forward(Tensor x, CausalStream s) {
+    @Override public Tensor forward(Tensor x, CausalStream s) { return forward(x, s, false); }
+
+    /**
+     * prepadded: x of the first chunk already holds the front frames (ResUpsample3D builds them while upsampling).
+     * 'constant' front zeros become the conv's own asymmetric time padding instead of a padded copy.
+     */
+    Tensor forward(Tensor x, CausalStream s, boolean prepadded) {
         int extent = timePad + 1;
-        Tensor w = CausalTime.window(s, this, x, timePad, padMode, extent, timeStride);
-        ConvParams p = new ConvParams(new int[] {timeStride, spaceStride, spaceStride}, new int[] {0, heightPad[0], widthPad[0]},
+        CausalTime.Window w = CausalTime.window(s, this, x, timePad, padMode, extent, timeStride, padMode == PadMode.CONSTANT, prepadded);
+        ConvParams p = new ConvParams(new int[] {timeStride, spaceStride, spaceStride}, new int[] {w.zeroFront(), heightPad[0], widthPad[0]},
                 new int[] {0, heightPad[1], widthPad[1]}, new int[] {dilation, 1, 1}, 1);
-        return conv.apply(w, p);
+        return conv.apply(w.frames(), p);
     }
 }

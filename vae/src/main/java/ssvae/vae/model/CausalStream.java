@@ -36,6 +36,9 @@ public final class CausalStream {
 
     void put(Object owner, Object value) { if (keepState) state.put(owner, value); }
 
+    /** True for a chunked stream (layers keep their tails). */
+    boolean keepsState() { return keepState; }
+
     /** Fails when a layer that needs the whole sequence sees a later chunk. */
     void requireFirst(String what) {
         if (!first) throw new IllegalArgumentException(what + " depends on the whole sequence; process it in one pass");

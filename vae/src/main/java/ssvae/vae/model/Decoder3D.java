@@ -80,7 +80,7 @@ public final class Decoder3D extends Layer {
             for (ResnetBlock3D b : lv.block.items()) h = Checkpointing.run(p.gradientCheckpoint(), b, h, s);
             if (lv.upsample != null) h = Checkpointing.run(p.gradientCheckpoint(), lv.upsample, h, s);
         }
-        return outConv.forward(outNorm.apply(h).silu(), s);
+        return outConv.forward(Inference.silu(outNorm.apply(h)), s);
     }
 
     /** get_last_layer(): out[2].conv.weight. */

@@ -83,7 +83,7 @@ public final class Encoder3D extends Layer {
             if (lv.downsample != null) h = Checkpointing.run(p.gradientCheckpoint(), lv.downsample, h, s);
         }
         for (Layer l : mid.items()) h = Checkpointing.run(p.gradientCheckpoint(), l, h, s);
-        return outConv.forward(outNorm.apply(h).silu(), s);
+        return outConv.forward(Inference.silu(outNorm.apply(h)), s);
     }
 
     /** get_last_layer(): out[2].conv.weight. */

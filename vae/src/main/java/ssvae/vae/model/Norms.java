@@ -45,7 +45,7 @@ public final class Norms {
             gamma = param("gamma", Param.Init.ONES, s);
         }
 
-        @Override public Tensor apply(Tensor x) { return F.normalize(x, 2, 1, 1e-12).mul(scale).mul(gamma.value()); }
+        @Override public Tensor apply(Tensor x) { return Inference.mul(F.normalize(x, 2, 1, 1e-12).mul(scale), gamma.value()); }
         @Override public boolean perPosition() { return true; }
     }
 

@@ -33,11 +33,11 @@ public final class ResDownSample3D extends Layer {
 
     @Override public Tensor forward(Tensor x, CausalStream s) {
         if (compressTime) {
-            Tensor sc = avg3.forward(x, s);
-            return conv3.forward(x, s).add(sc);
+            Tensor h = conv3.forward(x, s);
+            return Inference.add(h, avg3.forward(x, s));
         }
-        Tensor sc = avg2.forward(x);
         ConvParams p = new ConvParams(new int[] {1, 2, 2}, new int[] {0, 0, 0}, new int[] {0, 1, 1}, new int[] {1, 1, 1}, 1);
-        return conv2.apply(x, p).add(sc);
+        Tensor h = conv2.apply(x, p);
+        return Inference.add(h, avg2.forward(x));
     }
 }

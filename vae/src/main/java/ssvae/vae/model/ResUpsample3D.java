@@ -29,31 +29,42 @@ public final class ResUpsample3D extends Layer {
     }
 
     @Override public Tensor forward(Tensor x, CausalStream s) {
-        Tensor sc = compressTime ? dup3.forward(x, s) : dup2.forward(x);
         Tensor h;
-        if (compressTime) {
-            if (temporalInterp && spatialInterp && x.size(2) > 1 && s.first()) {
-                s.requireFirst("temporal_interpolate");
+        if (compressTime && temporalInterp && spatialInterp) {
+            if (x.size(2) > 1 && s.first()) {
                 Tensor first = spatial(x.narrow(2, 0, 1));
                 Tensor tri = F.interpolate(x, new double[] {2, 2, 2}, InterpMode.LINEAR, false);
                 h = Tensor.cat(List.of(first, tri.narrow(2, 2, tri.size(2) - 2)), 2);
             } else {
-                if (temporalInterp && spatialInterp) s.requireFirst("temporal_interpolate");
-                // first frame: space only; the others: also repeated twice in time (== repeat all, drop one copy of frame 0)
+                s.requireFirst("temporal_interpolate");
                 h = spatial(x).repeatInterleave(2, 2);
                 if (s.first()) h = h.narrow(2, 1, h.size(2) - 1);
             }
+            if (conv != null) h = conv.forward(h, s);
         } else {
-            h = spatial(x);
+            // nearest in time (frame 0 once in the first chunk, every frame twice otherwise) with the conv's 'first'
+            // front frames of the first chunk taken from the same index list, then x2 in space: one full-size copy
+            boolean pre = conv != null && s.first();
+            h = spatial(x.indexSelect(2, timeIndex(x.size(2), s.first(), pre ? conv.timePad : 0)));
+            if (conv != null) h = conv.forward(h, s, pre);
         }
-        if (conv != null) h = conv.forward(h, s);
-        return h.add(sc);
+        Tensor sc = compressTime ? dup3.forward(x, s) : dup2.forward(x);
+        return Inference.add(h, sc);
+    }
+
+    /** Source frames along time: nearest x2 when compressing time (frame 0 once in the first chunk), then front copies of frame 0. */
+    private Tensor timeIndex(int t, boolean first, int front) {
+        int per = compressTime ? 2 : 1, skip = compressTime && first ? 1 : 0;
+        long[] idx = new long[front + t * per - skip];
+        int k = front;
+        for (int i = 0; i < t; i++) for (int r = 0; r < per; r++) if (i > 0 || r >= skip) idx[k++] = i;
+        return Tensor.fromLongs(idx, idx.length);
     }
 
     /** x2 in H and W: repeat_interleave, or bilinear (align_corners=False) frame by frame. */
     private Tensor spatial(Tensor x) {
-        if (!spatialInterp) return x.repeatInterleave(2, 3).repeatInterleave(2, 4);
         int b = x.size(0), c = x.size(1), t = x.size(2), hh = x.size(3), ww = x.size(4);
+        if (!spatialInterp) return x.unsqueeze(4).unsqueeze(6).expand(b, c, t, hh, 2, ww, 2).reshape(b, c, t, 2 * hh, 2 * ww);
         Tensor f = x.permute(0, 2, 1, 3, 4).reshape(b * t, c, hh, ww);
         Tensor u = F.interpolate(f, new double[] {2, 2}, InterpMode.LINEAR, false);
         return u.reshape(b, t, c, 2 * hh, 2 * ww).permute(0, 2, 1, 3, 4);

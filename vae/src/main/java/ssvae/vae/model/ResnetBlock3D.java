@@ -26,12 +26,12 @@ public final class ResnetBlock3D extends Layer {
     }
 
     @Override public Tensor forward(Tensor x, CausalStream s) {
-        Tensor h = conv1.forward(norm1.apply(x).silu(), s);
-        h = norm2.apply(h).silu();
+        Tensor h = conv1.forward(Inference.silu(norm1.apply(x)), s);
+        h = Inference.silu(norm2.apply(h));
         h = F.dropout(h, dropout, training(), Generator.global());
         h = conv2.forward(h, s);
-        Tensor sc = ninShortcut == null ? x : ninShortcut.apply(x, ConvParams.simple(1, 0));
-        return sc.add(h);
+        // sc + h, accumulated into the fresh conv output (x is the caller's)
+        return Inference.add(h, ninShortcut == null ? x : ninShortcut.apply(x, ConvParams.simple(1, 0)));
     }
 
     boolean perPosition() { return norm1.perPosition(); }
