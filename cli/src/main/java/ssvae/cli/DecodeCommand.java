@@ -37,7 +37,7 @@ final class DecodeCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "Y", description = "output: .safetensors (key x) or .mp4")
     Path output;
 
-    @Option(names = "--chunk", paramLabel = "N", description = "decode N latent frames at a time after the first (causal cache; same result)")
+    @Option(names = "--chunk", paramLabel = "N", description = "decode N latent frames at a time after the first (causal cache; same result; memory stays flat in video length)")
     Integer chunk;
 
     @Option(names = "--fps", defaultValue = "16", description = "frame rate of a video output (default: ${DEFAULT-VALUE})")

@@ -49,7 +49,7 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--num-frames", paramLabel = "N", description = "video input: frames to use (1+4k; default: the most that fit)")
     Integer numFrames;
 
-    @Option(names = "--chunk", paramLabel = "N", description = "encode in temporal chunks of N frames after the first (causal cache; same result)")
+    @Option(names = "--chunk", paramLabel = "N", description = "encode in temporal chunks of N frames after the first (causal cache; same result; memory stays flat in video length)")
     Integer chunk;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

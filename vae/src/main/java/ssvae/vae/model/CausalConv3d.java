@@ -1,6 +1,7 @@
 package ssvae.vae.model;
 
 import ssvae.tensor.ConvParams;
+import ssvae.tensor.GradMode;
 import ssvae.tensor.PadMode;
 import ssvae.tensor.Tensor;
 
@@ -49,14 +50,41 @@ public final class CausalConv3d extends Layer {
     @Override public Tensor forward(Tensor x, CausalStream s) { return forward(x, s, false); }
 
     /**
-     * prepadded: x of the first chunk already holds the front frames (ResUpsample3D builds them while upsampling).
-     * 'constant' front zeros become the conv's own asymmetric time padding instead of a padded copy.
+     * Element budget of one convolution call's input when no graph is recorded: longer inputs are convolved in
+     * slices of output frames, so the padded input is never materialised, only the frames of one slice are copied
+     * (package-private so that tests can force slicing on small inputs).
      */
+    static long sliceElements = 1L << 24;
+
+    /** prepadded: x of the first chunk already holds the front frames (ResUpsample3D builds them while upsampling). */
     Tensor forward(Tensor x, CausalStream s, boolean prepadded) {
         int extent = timePad + 1;
-        CausalTime.Window w = CausalTime.window(s, this, x, timePad, padMode, extent, timeStride, padMode == PadMode.CONSTANT, prepadded);
-        ConvParams p = new ConvParams(new int[] {timeStride, spaceStride, spaceStride}, new int[] {w.zeroFront(), heightPad[0], widthPad[0]},
+        CausalTime.Window w = CausalTime.window(s, this, x, timePad, padMode, extent, timeStride, prepadded);
+        boolean graph = GradMode.isEnabled() && (x.requiresGrad() || conv.weight.value().requiresGrad());
+        long frameElems = (long) x.size(0) * x.size(1) * x.size(3) * x.size(4);
+        int per = (int) Math.max(1, (sliceElements / frameElems - extent) / timeStride + 1);
+        if (graph || per >= w.outputs()) {
+            // one call; 'constant' front zeros become the conv's own asymmetric time padding
+            boolean virtualZeros = w.zeroPrefix();
+            Tensor in = virtualZeros ? w.frames() : w.materialise();
+            return conv.apply(in, params(virtualZeros ? w.prefixLength() : 0));
+        }
+        Tensor out = null;
+        for (int o0 = 0; o0 < w.outputs(); o0 += per) {
+            int o1 = Math.min(w.outputs(), o0 + per);
+            Tensor y = conv.apply(w.slice(o0 * timeStride, (o1 - 1) * timeStride + extent), params(0));
+            if (out == null) {
+                int[] sh = y.shape();
+                sh[2] = w.outputs();
+                out = Tensor.empty(y.dtype(), y.device(), sh);
+            }
+            out.narrow(2, o0, o1 - o0).copy_(y);
+        }
+        return out;
+    }
+
+    private ConvParams params(int zeroFront) {
+        return new ConvParams(new int[] {timeStride, spaceStride, spaceStride}, new int[] {zeroFront, heightPad[0], widthPad[0]},
                 new int[] {0, heightPad[1], widthPad[1]}, new int[] {dilation, 1, 1}, 1);
-        return conv.apply(w.frames(), p);
     }
 }

@@ -17,7 +17,7 @@ import ssvae.kernels.cpu.gemm.SgemmMicro;
 final class ConvLowered {
     private ConvLowered() {}
 
-    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, SHORT_KC = 64, CHUNK = 5 * 48, SEG_SLIVERS = 4;
+    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, SHORT_KC = 64, SLICE3 = 32, CHUNK = 5 * 48, SEG_SLIVERS = 4;
 
     /** The segment kernel applies when every output row is a whole number of vectors read with unit stride. */
     static boolean segmentable(int ow, int strideW) { return strideW == 1 && ow % V == 0; }
@@ -113,15 +113,17 @@ final class ConvLowered {
     /** {@link #forwardSeg} for m <= 3 rows with the 3 x 8-vector kernel, depth in short slices. */
     static void forwardSeg3(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
                             float[] out, int outBase, int ldo, float[] bias, int biasOff) {
-        int nr3 = SegmentMicro3.NR3, P = pos.length, slivers = (P + nr3 - 1) / nr3, per = 16;
+        // short depth slices over few slivers: the input rows of a slice (about one channel's taps) and the output
+        // rows of the chunk stay in L1 while every slice passes over them
+        int nr3 = SegmentMicro3.NR3, P = pos.length, slivers = (P + nr3 - 1) / nr3, per = 8;
         int chunks = (slivers + per - 1) / per;
         Parallel.forRange(chunks, 1, (c0, c1) -> {
             float[] scratch = new float[SegmentMicro3.ROWS * nr3];
             int[] seg = new int[8];
             for (int ch = c0; ch < c1; ch++) {
                 int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
-                for (int k0 = 0; k0 < nk; k0 += SHORT_KC) {
-                    int k1 = Math.min(nk, k0 + SHORT_KC);
+                for (int k0 = 0; k0 < nk; k0 += SLICE3) {
+                    int k1 = Math.min(nk, k0 + SLICE3);
                     for (int sl = sl0; sl < sl1; sl++) {
                         int p0 = sl * nr3, nr = Math.min(nr3, P - p0), lastSeg = P - V;
                         for (int v = 0; v < 8; v++) seg[v] = srcBase + pos[Math.min(p0 + v * V, lastSeg)];
