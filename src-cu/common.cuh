@@ -7,6 +7,7 @@
 #include <cuda_fp16.h>
 #include <cuda_bf16.h>
 #include <stdint.h>
+#include <limits.h>
 
 // DType order: F32, F64, BF16, F16, I64, I32, U8, BOOL
 enum DT { DT_F32 = 0, DT_F64, DT_BF16, DT_F16, DT_I64, DT_I32, DT_U8, DT_BOOL };
@@ -25,6 +26,10 @@ enum ROP { R_SUM = 0, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN };
 
 #define MAXD 8
 
+// Host-and-device helpers: the per-element kernel bodies are also compiled for the host by src-cu/host/host_check.cu,
+// which the Java tests run to check struct layouts and index math without a GPU.
+#define HD __host__ __device__
+
 // Elementwise geometry over up to 4 operands of one (coalesced) iteration shape; strides and offsets in elements.
 struct Geo {
     int ndim;
@@ -34,7 +39,7 @@ struct Geo {
     int offset[4];
 };
 
-__device__ __forceinline__ void geo_offsets(const Geo& g, int idx, int nops, long long* off) {
+HD __forceinline__ void geo_offsets(const Geo& g, int idx, int nops, long long* off) {
     for (int k = 0; k < nops; k++) off[k] = g.offset[k];
     int rem = idx;
     for (int d = g.ndim - 1; d >= 0; d--) {
@@ -44,9 +49,17 @@ __device__ __forceinline__ void geo_offsets(const Geo& g, int idx, int nops, lon
     }
 }
 
-__device__ __forceinline__ bool dt_is_int(int dt) { return dt >= DT_I64; }
+HD __forceinline__ bool dt_is_int(int dt) { return dt >= DT_I64; }
 
-__device__ __forceinline__ double ld(const void* p, int dt, long long i) {
+// Java's (long) d: NaN -> 0, saturating at the int64 range (CUDA's cvt saturates too; a plain C cast would be UB).
+HD __forceinline__ long long d2l(double v) {
+    if (v != v) return 0;
+    if (v >= 9.2233720368547758e18) return LLONG_MAX;
+    if (v <= -9.2233720368547758e18) return LLONG_MIN;
+    return (long long) v;
+}
+
+HD __forceinline__ double ld(const void* p, int dt, long long i) {
     switch (dt) {
         case DT_F32: return ((const float*) p)[i];
         case DT_F64: return ((const double*) p)[i];
@@ -59,7 +72,7 @@ __device__ __forceinline__ double ld(const void* p, int dt, long long i) {
     }
 }
 
-__device__ __forceinline__ float ldf(const void* p, int dt, long long i) {
+HD __forceinline__ float ldf(const void* p, int dt, long long i) {
     switch (dt) {
         case DT_F32: return ((const float*) p)[i];
         case DT_BF16: return __bfloat162float(((const __nv_bfloat16*) p)[i]);
@@ -68,31 +81,31 @@ __device__ __forceinline__ float ldf(const void* p, int dt, long long i) {
     }
 }
 
-__device__ __forceinline__ long long ldl(const void* p, int dt, long long i) {
+HD __forceinline__ long long ldl(const void* p, int dt, long long i) {
     switch (dt) {
         case DT_I64: return ((const long long*) p)[i];
         case DT_I32: return ((const int*) p)[i];
         case DT_U8: return ((const unsigned char*) p)[i];
         case DT_BOOL: return ((const unsigned char*) p)[i] != 0;
-        default: return (long long) ld(p, dt, i);
+        default: return d2l(ld(p, dt, i));
     }
 }
 
 // float -> bf16/f16 go through float first, as the CPU does ((float) v then round-to-nearest-even).
-__device__ __forceinline__ void st(void* p, int dt, long long i, double v) {
+HD __forceinline__ void st(void* p, int dt, long long i, double v) {
     switch (dt) {
         case DT_F32: ((float*) p)[i] = (float) v; break;
         case DT_F64: ((double*) p)[i] = v; break;
         case DT_BF16: ((__nv_bfloat16*) p)[i] = __float2bfloat16_rn((float) v); break;
         case DT_F16: ((__half*) p)[i] = __float2half_rn((float) v); break;
-        case DT_I64: ((long long*) p)[i] = (long long) v; break;
-        case DT_I32: ((int*) p)[i] = (int) (long long) v; break;
-        case DT_U8: ((unsigned char*) p)[i] = (unsigned char) (long long) v; break;
+        case DT_I64: ((long long*) p)[i] = d2l(v); break;
+        case DT_I32: ((int*) p)[i] = (int) d2l(v); break;
+        case DT_U8: ((unsigned char*) p)[i] = (unsigned char) d2l(v); break;
         default: ((unsigned char*) p)[i] = v != 0 ? 1 : 0; break;
     }
 }
 
-__device__ __forceinline__ void stl(void* p, int dt, long long i, long long v) {
+HD __forceinline__ void stl(void* p, int dt, long long i, long long v) {
     switch (dt) {
         case DT_I64: ((long long*) p)[i] = v; break;
         case DT_I32: ((int*) p)[i] = (int) v; break;
@@ -123,11 +136,21 @@ __device__ __forceinline__ void atomic_add_dt(void* p, int dt, long long i, doub
         case DT_F64: atomicAdd(((double*) p) + i, v); break;
         case DT_BF16: atomicAdd(((__nv_bfloat16*) p) + i, __float2bfloat16_rn((float) v)); break;
         case DT_F16: atomicAdd(((__half*) p) + i, __float2half_rn((float) v)); break;
-        case DT_I64: atomicAdd((unsigned long long*) p + i, (unsigned long long) (long long) v); break;
-        case DT_I32: atomicAdd(((int*) p) + i, (int) (long long) v); break;
-        case DT_U8: atomic_add_byte(((unsigned char*) p) + i, (int) (long long) v, false); break;
+        case DT_I64: atomicAdd((unsigned long long*) p + i, (unsigned long long) d2l(v)); break;
+        case DT_I32: atomicAdd(((int*) p) + i, (int) d2l(v)); break;
+        case DT_U8: atomic_add_byte(((unsigned char*) p) + i, (int) d2l(v), false); break;
         default: atomic_add_byte(((unsigned char*) p) + i, v != 0 ? 1 : 0, true); break;
     }
+}
+
+// dst[i] += v: atomically on the device, plainly in the host emulation.
+HD inline void accumulate_dt(void* p, int dt, long long i, double v) {
+#ifdef __CUDA_ARCH__
+    atomic_add_dt(p, dt, i, v);
+#else
+    if (dt_is_int(dt)) stl(p, dt, i, ldl(p, dt, i) + d2l(v));
+    else st(p, dt, i, ld(p, dt, i) + v);
+#endif
 }
 
 #define GRID_STRIDE(i, n) for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += blockDim.x * gridDim.x)

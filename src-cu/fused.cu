@@ -15,13 +15,13 @@ struct LcrArgs {
     int B, D, F, H, W, tw, hw, ww, part, dt;
 };
 
-__device__ __forceinline__ int lcr_windows(const LcrArgs& a) {
+HD inline int lcr_windows(const LcrArgs& a) {
     int sp = (a.H / a.hw) * (a.W / a.ww);
     return a.part == 0 ? a.B * sp : a.B * ((a.F - 1) / a.tw) * sp;
 }
 
 // Element offset of channel 0 of position i of window w (channel stride F*H*W).
-__device__ __forceinline__ long long lcr_pos(const LcrArgs& a, int w, int i) {
+HD inline long long lcr_pos(const LcrArgs& a, int w, int i) {
     int swh = a.H / a.hw, sww = a.W / a.ww, sp = swh * sww;
     int b, f0, s;
     if (a.part == 0) { b = w / sp; s = w % sp; f0 = 0; }
@@ -31,71 +31,97 @@ __device__ __forceinline__ long long lcr_pos(const LcrArgs& a, int w, int i) {
     return ((long long) b * a.D * a.F + (f0 + t)) * a.H * a.W + (long long) h * a.W + x;
 }
 
-// One block per window, one thread per position (blockDim >= N, multiple of 32); dynamic shared: (D + 1) doubles.
-__device__ void lcr_window_sums(const LcrArgs& a, const void* z, int w, int N, double* s, double& mean, double& norm, bool& active) {
+// Per-position pieces shared by the kernels and the host emulation (src-cu/host/host_check.cu).
+// Channel stride of z is F*H*W; p is the offset of channel 0 of the position.
+HD inline void lcr_stats(const LcrArgs& a, const void* z, long long p, double& mean, double& norm) {
     long long cs = (long long) a.F * a.H * a.W;
-    for (int d = threadIdx.x; d <= a.D; d += blockDim.x) s[d] = 0.0;
-    __syncthreads();
-    int i = threadIdx.x;
-    active = i < N;
-    mean = 0; norm = 0;
-    if (active) {
-        long long p = lcr_pos(a, w, i);
-        for (int d = 0; d < a.D; d++) mean += ld(z, a.dt, p + d * cs);
-        mean /= a.D;
-        for (int d = 0; d < a.D; d++) { double c = ld(z, a.dt, p + d * cs) - mean; norm += c * c; }
-        norm = sqrt(norm);
-        double inv = 1.0 / (norm + 1e-8);
-        for (int d = 0; d < a.D; d++) atomicAdd(&s[d], (ld(z, a.dt, p + d * cs) - mean) * inv);
-        atomicAdd(&s[a.D], norm * norm * inv * inv);
-    }
-    __syncthreads();
+    mean = 0;
+    norm = 0;
+    for (int d = 0; d < a.D; d++) mean += ld(z, a.dt, p + d * cs);
+    mean /= a.D;
+    for (int d = 0; d < a.D; d++) { double c = ld(z, a.dt, p + d * cs) - mean; norm += c * c; }
+    norm = sqrt(norm);
 }
 
+// s[0..D-1] += u, s[D] += ||u||^2 (atomically on the device: s is shared by the window's threads).
+HD inline void lcr_accumulate(const LcrArgs& a, const void* z, long long p, double mean, double norm, double* s) {
+    long long cs = (long long) a.F * a.H * a.W;
+    double inv = 1.0 / (norm + 1e-8);
+    for (int d = 0; d <= a.D; d++) {
+        double v = d < a.D ? (ld(z, a.dt, p + d * cs) - mean) * inv : norm * norm * inv * inv;
+#ifdef __CUDA_ARCH__
+        atomicAdd(&s[d], v);
+#else
+        s[d] += v;
+#endif
+    }
+}
+
+// The window's value sum_{i<j} <u_i, u_j> from s.
+HD inline double lcr_value(const LcrArgs& a, const double* s) {
+    double ss = 0;
+    for (int d = 0; d < a.D; d++) ss += s[d] * s[d];
+    return 0.5 * (ss - s[a.D]);
+}
+
+// gz at one position for g * window value: gu = g (s - u); gc = gu / ne - c (c . gu) / (n ne^2); gx = gc - mean(gc).
+HD inline void lcr_grad(const LcrArgs& a, const void* z, long long p, double mean, double norm, const double* s, double g, void* gz) {
+    long long cs = (long long) a.F * a.H * a.W;
+    double ne = norm + 1e-8, cg = 0, mg = 0;
+    for (int d = 0; d < a.D; d++) {
+        double c = ld(z, a.dt, p + d * cs) - mean;
+        cg += c * g * (s[d] - c / ne);
+    }
+    double k = norm > 0 ? cg / (norm * ne * ne) : 0.0;
+    for (int d = 0; d < a.D; d++) {
+        double c = ld(z, a.dt, p + d * cs) - mean;
+        mg += g * (s[d] - c / ne) / ne - c * k;
+    }
+    mg /= a.D;
+    for (int d = 0; d < a.D; d++) {
+        double c = ld(z, a.dt, p + d * cs) - mean;
+        st(gz, a.dt, p + d * cs, g * (s[d] - c / ne) / ne - c * k - mg);
+    }
+}
+
+HD inline int lcr_window_size(const LcrArgs& a) { return (a.part == 0 ? 1 : a.tw) * a.hw * a.ww; }
+
+// One block per window (grid-stride), one thread per position (blockDim >= N, multiple of 32);
+// dynamic shared memory: (D + 1) doubles holding s.
 extern "C" __global__ void lcr_forward(const void* z, LcrArgs a, double* sum) {
     extern __shared__ double s[];
-    int N = (a.part == 0 ? 1 : a.tw) * a.hw * a.ww;
+    int N = lcr_window_size(a);
     for (int w = blockIdx.x; w < lcr_windows(a); w += gridDim.x) {
-        double mean, norm;
-        bool active;
-        lcr_window_sums(a, z, w, N, s, mean, norm, active);
-        if (threadIdx.x == 0) {
-            double ss = 0;
-            for (int d = 0; d < a.D; d++) ss += s[d] * s[d];
-            atomicAdd(sum, 0.5 * (ss - s[a.D]));
+        for (int d = threadIdx.x; d <= a.D; d += blockDim.x) s[d] = 0.0;
+        __syncthreads();
+        if (threadIdx.x < N) {
+            long long p = lcr_pos(a, w, threadIdx.x);
+            double mean, norm;
+            lcr_stats(a, z, p, mean, norm);
+            lcr_accumulate(a, z, p, mean, norm, s);
         }
+        __syncthreads();
+        if (threadIdx.x == 0) atomicAdd(sum, lcr_value(a, s));
         __syncthreads();
     }
 }
 
-// gz (dtype a.dt) receives d(g * window sum)/dz for the part's frames.
+// gz (dtype a.dt) receives d(g * window sums)/dz for the part's frames.
 extern "C" __global__ void lcr_backward(const void* z, LcrArgs a, double g, void* gz) {
     extern __shared__ double s[];
-    int N = (a.part == 0 ? 1 : a.tw) * a.hw * a.ww;
-    long long cs = (long long) a.F * a.H * a.W;
+    int N = lcr_window_size(a);
     for (int w = blockIdx.x; w < lcr_windows(a); w += gridDim.x) {
-        double mean, norm;
-        bool active;
-        lcr_window_sums(a, z, w, N, s, mean, norm, active);
-        if (active) {
-            long long p = lcr_pos(a, w, threadIdx.x);
-            double ne = norm + 1e-8, cg = 0, mg = 0;
-            // gu_d = g * (s_d - u_d); cg = c . gu
-            for (int d = 0; d < a.D; d++) {
-                double c = ld(z, a.dt, p + d * cs) - mean;
-                cg += c * g * (s[d] - c / ne);
-            }
-            double k = norm > 0 ? cg / (norm * ne * ne) : 0.0;
-            for (int d = 0; d < a.D; d++) {
-                double c = ld(z, a.dt, p + d * cs) - mean;
-                mg += g * (s[d] - c / ne) / ne - c * k;
-            }
-            mg /= a.D;
-            for (int d = 0; d < a.D; d++) {
-                double c = ld(z, a.dt, p + d * cs) - mean;
-                st(gz, a.dt, p + d * cs, g * (s[d] - c / ne) / ne - c * k - mg);
-            }
+        for (int d = threadIdx.x; d <= a.D; d += blockDim.x) s[d] = 0.0;
+        __syncthreads();
+        long long p = 0;
+        double mean = 0, norm = 0;
+        if (threadIdx.x < N) {
+            p = lcr_pos(a, w, threadIdx.x);
+            lcr_stats(a, z, p, mean, norm);
+            lcr_accumulate(a, z, p, mean, norm, s);
         }
+        __syncthreads();
+        if (threadIdx.x < N) lcr_grad(a, z, p, mean, norm, s, g, gz);
         __syncthreads();
     }
 }
@@ -104,7 +130,7 @@ struct LmrArgs {
     int B, C, T, H, W, tb, hb, wb, dt, tdt;
 };
 
-__device__ __forceinline__ bool lmr_masked(const LmrArgs& a, const unsigned char* blockMask, int t, int h, int w) {
+HD inline bool lmr_masked(const LmrArgs& a, const unsigned char* blockMask, int t, int h, int w) {
     int nt = a.T / a.tb, nh = a.H / a.hb, nw = a.W / a.wb;
     int bt = t / a.tb, bh = h / a.hb, bw = w / a.wb;
     if (bt >= nt || bh >= nh || bw >= nw) return false;

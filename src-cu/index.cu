@@ -17,9 +17,8 @@ struct IdxArgs {
     int dt0, dt1, idt;
 };
 
-extern "C" __global__ void index_ops(void* t0, const void* t1v, const void* index, int* err, IdxArgs a) {
-    void* t1 = (void*) t1v;
-    GRID_STRIDE(e, a.numel) {
+HD inline void index_one(void* t0, void* t1, const void* index, int* err, const IdxArgs& a, int e) {
+    {
         long long o0 = a.off[0], o1 = a.off[1], o2 = a.off[2];
         int rem = e, coord = 0;
         for (int d = a.ndim - 1; d >= 0; d--) {
@@ -31,7 +30,14 @@ extern "C" __global__ void index_ops(void* t0, const void* t1v, const void* inde
         }
         long long v = a.kind < 2 ? ldl(index, a.idt, a.off[2] + (long long) coord * a.idxStride) : ldl(index, a.idt, o2);
         if (v < 0) v += a.dimSize;
-        if (v < 0 || v >= a.dimSize) { atomicExch(err, 1); continue; }
+        if (v < 0 || v >= a.dimSize) {
+#ifdef __CUDA_ARCH__
+            atomicExch(err, 1);
+#else
+            *err = 1;
+#endif
+            return;
+        }
         o0 += v * a.s[0][a.dim];
         if (a.kind < 2) o1 += (long long) coord * a.s[1][a.dim];
         switch (a.kind) {
@@ -39,8 +45,12 @@ extern "C" __global__ void index_ops(void* t0, const void* t1v, const void* inde
                 if (dt_is_int(a.dt0)) stl(t1, a.dt1, o1, ldl(t0, a.dt0, o0)); else st(t1, a.dt1, o1, ld(t0, a.dt0, o0));
                 break;
             default:
-                atomic_add_dt(t0, a.dt0, o0, ld(t1, a.dt1, o1));
+                accumulate_dt(t0, a.dt0, o0, ld(t1, a.dt1, o1));
                 break;
         }
     }
+}
+
+extern "C" __global__ void index_ops(void* t0, const void* t1, const void* index, int* err, IdxArgs a) {
+    GRID_STRIDE(e, a.numel) index_one(t0, (void*) t1, index, err, a, e);
 }

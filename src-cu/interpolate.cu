@@ -17,7 +17,7 @@ struct InterpArgs {
     double scale[3];
 };
 
-__device__ __forceinline__ int nearest_src(int mode, int dst, int in, int out, double scale) {
+HD inline int nearest_src(int mode, int dst, int in, int out, double scale) {
     float s = (float) scale, v;
     if (mode == I_NEAREST) {
         if (out == in) return dst;
@@ -32,7 +32,7 @@ __device__ __forceinline__ int nearest_src(int mode, int dst, int in, int out, d
 
 // Linear taps along one dim: i0, i1 and weights l0, l1, computed in T (float, or double for F64 tensors).
 template <typename T>
-__device__ __forceinline__ void linear_src(const InterpArgs& a, int d, int dst, int& i0, int& i1, double& l0, double& l1) {
+HD inline void linear_src(const InterpArgs& a, int d, int dst, int& i0, int& i1, double& l0, double& l1) {
     int in = a.in[d], out = a.out[d];
     T s = a.alignCorners ? (out > 1 ? (T) (in - 1) / (T) (out - 1) : (T) 0) : (T) a.scale[d];
     T src = a.alignCorners ? s * (T) dst : s * ((T) dst + (T) 0.5) - (T) 0.5;
@@ -48,7 +48,7 @@ __device__ __forceinline__ void linear_src(const InterpArgs& a, int d, int dst, 
 }
 
 // backward = 0: out[nc, od, oh, ow] = sum taps; backward = 1: gIn[taps] += w * gOut[...]
-__device__ void interp_point(const InterpArgs& a, int idx, const void* src, void* dst, int backward) {
+HD inline void interp_point(const InterpArgs& a, int idx, const void* src, void* dst, int backward) {
     int ow = idx % a.out[2]; int t = idx / a.out[2]; int oh = t % a.out[1]; t /= a.out[1]; int od = t % a.out[0], nc = t / a.out[0];
     long long inBase = (long long) nc * a.in[0] * a.in[1] * a.in[2];
     int o[3] = {od, oh, ow};
@@ -66,7 +66,7 @@ __device__ void interp_point(const InterpArgs& a, int idx, const void* src, void
         int bd = (tp >> 2) & 1, bh = (tp >> 1) & 1, bw = tp & 1;
         double w = (bd ? l1[0] : l0[0]) * (bh ? l1[1] : l0[1]) * (bw ? l1[2] : l0[2]);
         long long p = inBase + ((long long) (bd ? i1[0] : i0[0]) * a.in[1] + (bh ? i1[1] : i0[1])) * a.in[2] + (bw ? i1[2] : i0[2]);
-        if (backward) { if (w != 0.0) atomic_add_dt(dst, a.dt, p, w * g); }
+        if (backward) { if (w != 0.0) accumulate_dt(dst, a.dt, p, w * g); }
         else acc += w * ld(src, a.dt, p);
     }
     if (!backward) st(dst, a.dt, idx, acc);

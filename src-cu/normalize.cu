@@ -21,11 +21,14 @@ struct NormArgs {
 };
 
 // Thread-private column walker or block-cooperative row walker, selected by COLS.
-template <typename A, bool COLS> __device__ A row_sum(const NormArgs& a, A* scratch, long long base, int kind,
+template <typename A, bool COLS> HD A row_sum(const NormArgs& a, A* scratch, long long base, int kind,
                                                       const void* x, const void* y2, A m, A rs) {
     // kind 0: sum x; 1: sum (x-m)^2; 2: sum x^2; 3: sum y2 (gy); 4: sum y2 * (x-m)*rs
     A s = 0;
-    int j0 = COLS ? 0 : threadIdx.x, js = COLS ? 1 : blockDim.x;
+    int j0 = 0, js = 1;
+#ifdef __CUDA_ARCH__
+    if constexpr (!COLS) { j0 = threadIdx.x; js = blockDim.x; }
+#endif
     for (int j = j0; j < a.r; j += js) {
         long long p = base + (long long) j * a.inner;
         A v = (A) ld(x, a.xdt, p);
@@ -37,11 +40,13 @@ template <typename A, bool COLS> __device__ A row_sum(const NormArgs& a, A* scra
             default: s += (A) ld(y2, a.xdt, p) * (v - m) * rs; break;
         }
     }
-    if (!COLS) s = block_reduce<A, false>(s, scratch);
+#ifdef __CUDA_ARCH__
+    if constexpr (!COLS) s = block_reduce<A, false>(s, scratch);
+#endif
     return s;
 }
 
-template <typename A, bool COLS> __device__ void norm_fwd_one(const NormArgs& a, A* scratch, int c, const void* x, void* out, void* mean, void* rstd) {
+template <typename A, bool COLS> HD void norm_fwd_one(const NormArgs& a, A* scratch, int c, const void* x, void* out, void* mean, void* rstd) {
     long long base = (long long) (c / a.inner) * a.r * a.inner + c % a.inner;
     A m = 0, rs;
     if (a.mode == N_CENTERED) {
@@ -52,15 +57,22 @@ template <typename A, bool COLS> __device__ void norm_fwd_one(const NormArgs& a,
         A ss = row_sum<A, COLS>(a, scratch, base, 2, x, nullptr, 0, 0);
         rs = a.mode == N_L2 ? (A) 1 / fmax(sqrt(ss), (A) a.eps) : (A) 1 / sqrt(ss / a.r + (A) a.eps);
     }
-    int j0 = COLS ? 0 : threadIdx.x, js = COLS ? 1 : blockDim.x;
+    int j0 = 0, js = 1;
+#ifdef __CUDA_ARCH__
+    if constexpr (!COLS) { j0 = threadIdx.x; js = blockDim.x; }
+#endif
     for (int j = j0; j < a.r; j += js) {
         long long p = base + (long long) j * a.inner;
         st(out, a.xdt, p, (double) (((A) ld(x, a.xdt, p) - m) * rs));
     }
-    if (COLS || threadIdx.x == 0) { st(mean, a.sdt, c, (double) m); st(rstd, a.sdt, c, (double) rs); }
+    bool writer = true;
+#ifdef __CUDA_ARCH__
+    if constexpr (!COLS) writer = threadIdx.x == 0;
+#endif
+    if (writer) { st(mean, a.sdt, c, (double) m); st(rstd, a.sdt, c, (double) rs); }
 }
 
-template <typename A, bool COLS> __device__ void norm_bwd_one(const NormArgs& a, A* scratch, int c, const void* x, const void* mean,
+template <typename A, bool COLS> HD void norm_bwd_one(const NormArgs& a, A* scratch, int c, const void* x, const void* mean,
                                                               const void* rstd, const void* gy, void* gx) {
     long long base = (long long) (c / a.inner) * a.r * a.inner + c % a.inner;
     A m = a.mode == N_CENTERED ? (A) ld(mean, a.sdt, c) : (A) 0;
@@ -69,7 +81,10 @@ template <typename A, bool COLS> __device__ void norm_bwd_one(const NormArgs& a,
     A sg = a.mode == N_CENTERED ? row_sum<A, COLS>(a, scratch, base, 3, x, gy, 0, 0) : (A) 0;
     bool l2lin = false;
     if (a.mode == N_L2) l2lin = sqrt(row_sum<A, COLS>(a, scratch, base, 2, x, nullptr, 0, 0)) >= (A) a.eps;
-    int j0 = COLS ? 0 : threadIdx.x, js = COLS ? 1 : blockDim.x;
+    int j0 = 0, js = 1;
+#ifdef __CUDA_ARCH__
+    if constexpr (!COLS) { j0 = threadIdx.x; js = blockDim.x; }
+#endif
     for (int j = j0; j < a.r; j += js) {
         long long p = base + (long long) j * a.inner;
         A xh = ((A) ld(x, a.xdt, p) - m) * rs, g = (A) ld(gy, a.xdt, p), v;

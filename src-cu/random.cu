@@ -4,7 +4,7 @@
 // CPU so both backends produce the same numbers.
 #include "common.cuh"
 
-__device__ __forceinline__ void philox(unsigned long long seed, unsigned long long c, unsigned int out[4]) {
+HD inline void philox(unsigned long long seed, unsigned long long c, unsigned int out[4]) {
     unsigned int c0 = (unsigned int) c, c1 = (unsigned int) (c >> 32), c2 = 0, c3 = 0;
     unsigned int k0 = (unsigned int) seed, k1 = (unsigned int) (seed >> 32);
     const unsigned int M0 = 0xD2511F53u, M1 = 0xCD9E8D57u, W0 = 0x9E3779B9u, W1 = 0xBB67AE85u;
@@ -31,6 +31,17 @@ extern "C" __global__ void philox_blocks(unsigned long long seed, unsigned long 
     }
 }
 
+// Value of element i (lane = i % 4) from its Philox block r.
+HD inline double random_value(int kind, const unsigned int r[4], int lane, double a, double b) {
+    if (kind == 0) return a + (b - a) * (double) ((float) (r[lane] >> 8) * 0x1.0p-24f);
+    if (kind == 2) return ((float) (r[lane] >> 8) * 0x1.0p-24f) < a ? 1.0 : 0.0;
+    double u1 = ((double) r[lane & ~1] + 1.0) * 0x1.0p-32;
+    double u2 = ((double) r[lane | 1] + 1.0) * 0x1.0p-32;
+    double rad = sqrt(-2.0 * log(u1));
+    double th = 2.0 * 3.141592653589793 * u2;
+    return a + b * ((lane & 1) == 0 ? rad * cos(th) : rad * sin(th));
+}
+
 // kind: 0 uniform [a, b), 1 normal (mean a, std b), 2 bernoulli (p = a); out contiguous from element outOff.
 extern "C" __global__ void random_fill(int kind, void* out, int dt, long long outOff, int n, double a, double b,
                                        unsigned long long seed, unsigned long long offset) {
@@ -41,17 +52,7 @@ extern "C" __global__ void random_fill(int kind, void* out, int dt, long long ou
         for (int lane = 0; lane < 4; lane++) {
             int i = blk * 4 + lane;
             if (i >= n) break;
-            double v;
-            if (kind == 0) v = a + (b - a) * (double) ((float) (r[lane] >> 8) * 0x1.0p-24f);
-            else if (kind == 2) v = ((float) (r[lane] >> 8) * 0x1.0p-24f) < a ? 1.0 : 0.0;
-            else {
-                double u1 = ((double) r[lane & ~1] + 1.0) * 0x1.0p-32;
-                double u2 = ((double) r[lane | 1] + 1.0) * 0x1.0p-32;
-                double rad = sqrt(-2.0 * log(u1));
-                double th = 2.0 * 3.141592653589793 * u2;
-                v = a + b * ((lane & 1) == 0 ? rad * cos(th) : rad * sin(th));
-            }
-            st(out, dt, outOff + i, v);
+            st(out, dt, outOff + i, random_value(kind, r, lane, a, b));
         }
     }
 }

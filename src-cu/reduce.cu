@@ -13,7 +13,7 @@ struct RedGeo {
     int xoff, ooff;
 };
 
-__device__ __forceinline__ double red_identity(int op) {
+HD inline double red_identity(int op) {
     switch (op) {
         case R_SUM: return 0.0;
         case R_PROD: return 1.0;
@@ -22,7 +22,7 @@ __device__ __forceinline__ double red_identity(int op) {
     }
 }
 
-__device__ __forceinline__ double red_combine(int op, double acc, double v) {
+HD inline double red_combine(int op, double acc, double v) {
     switch (op) {
         case R_SUM: return acc + v;
         case R_PROD: return acc * v;
@@ -31,12 +31,40 @@ __device__ __forceinline__ double red_combine(int op, double acc, double v) {
     }
 }
 
-__device__ __forceinline__ long long red_combine_l(int op, long long acc, long long v) {
+HD inline long long red_combine_l(int op, long long acc, long long v) {
     switch (op) {
         case R_SUM: return acc + v;
         case R_PROD: return acc * v;
         case R_MAX: return acc > v ? acc : v;
         default: return acc < v ? acc : v;
+    }
+}
+
+// Output o's base offsets and the fold of reduced elements r = start, start + step, ... (host: start 0, step 1).
+HD inline void red_partial(int op, const void* x, int xdt, const RedGeo& g, int o, int start, int step,
+                           long long& ob, double& acc, long long& accl) {
+    bool ints = dt_is_int(xdt) && op != R_PROD;
+    long long xb = g.xoff;
+    ob = g.ooff;
+    int rem = o;
+    for (int d = g.nk - 1; d >= 0; d--) {
+        int i = rem % g.kshape[d];
+        rem /= g.kshape[d];
+        xb += (long long) i * g.kxs[d];
+        ob += (long long) i * g.kos[d];
+    }
+    acc = red_identity(op);
+    accl = op == R_SUM ? 0 : op == R_MAX ? LLONG_MIN : op == R_MIN ? LLONG_MAX : 1;
+    for (int r = start; r < g.nRed; r += step) {
+        long long p = xb;
+        int rr = r;
+        for (int d = g.nr - 1; d >= 0; d--) {
+            int i = rr % g.rshape[d];
+            rr /= g.rshape[d];
+            p += (long long) i * g.rxs[d];
+        }
+        if (ints) accl = red_combine_l(op, accl, ldl(x, xdt, p));
+        else acc = red_combine(op, acc, ld(x, xdt, p));
     }
 }
 
@@ -47,27 +75,10 @@ extern "C" __global__ void reduce_dims(int op, const void* x, int xdt, void* out
     long long* shl = (long long*) sh;
     bool ints = dt_is_int(xdt) && op != R_PROD;
     for (int o = blockIdx.x; o < g.nOut; o += gridDim.x) {
-        long long xb = g.xoff, ob = g.ooff;
-        int rem = o;
-        for (int d = g.nk - 1; d >= 0; d--) {
-            int i = rem % g.kshape[d];
-            rem /= g.kshape[d];
-            xb += (long long) i * g.kxs[d];
-            ob += (long long) i * g.kos[d];
-        }
-        double acc = red_identity(op);
-        long long accl = op == R_SUM ? 0 : op == R_MAX ? LLONG_MIN : op == R_MIN ? LLONG_MAX : 1;
-        for (int r = threadIdx.x; r < g.nRed; r += blockDim.x) {
-            long long p = xb;
-            int rr = r;
-            for (int d = g.nr - 1; d >= 0; d--) {
-                int i = rr % g.rshape[d];
-                rr /= g.rshape[d];
-                p += (long long) i * g.rxs[d];
-            }
-            if (ints) accl = red_combine_l(op, accl, ldl(x, xdt, p));
-            else acc = red_combine(op, acc, ld(x, xdt, p));
-        }
+        long long ob;
+        double acc;
+        long long accl;
+        red_partial(op, x, xdt, g, o, threadIdx.x, blockDim.x, ob, acc, accl);
         __syncthreads();
         if (ints) shl[threadIdx.x] = accl; else sh[threadIdx.x] = acc;
         __syncthreads();
@@ -86,10 +97,10 @@ extern "C" __global__ void reduce_dims(int op, const void* x, int xdt, void* out
 
 // One thread per output element; g describes the output iteration shape with operand 0 = x, 1 = out
 // (size 1 along dim); n and st are the size and x stride along dim.
-extern "C" __global__ void arg_reduce(int op, const void* x, int xdt, long long* out, int n, int st, Geo g) {
+HD inline void arg_reduce_one(int op, const void* x, int xdt, long long* out, int n, int st, const Geo& g, int o) {
     long long off[2];
     bool mx = op == R_ARGMAX;
-    GRID_STRIDE(o, g.numel) {
+    {
         geo_offsets(g, o, 2, off);
         int best = 0;
         double bv = ld(x, xdt, off[0]);
@@ -99,6 +110,10 @@ extern "C" __global__ void arg_reduce(int op, const void* x, int xdt, long long*
         }
         out[off[1]] = best;
     }
+}
+
+extern "C" __global__ void arg_reduce(int op, const void* x, int xdt, long long* out, int n, int st, Geo g) {
+    GRID_STRIDE(o, g.numel) arg_reduce_one(op, x, xdt, out, n, st, g, o);
 }
 
 __device__ __forceinline__ void block_sum_atomic(double v, double* result) {

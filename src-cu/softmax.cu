@@ -23,8 +23,8 @@ template <typename A> __device__ void sm_rows(const void* x, int dt, void* out, 
     }
 }
 
-template <typename A> __device__ void sm_cols(const void* x, int dt, void* out, int outer, int n, int inner, int logm) {
-    GRID_STRIDE(c, outer * inner) {
+template <typename A> HD void sm_col(const void* x, int dt, void* out, int outer, int n, int inner, int logm, int c) {
+    {
         long long base = (long long) (c / inner) * n * inner + c % inner;
         A mx = -INFINITY;
         for (int j = 0; j < n; j++) { A v = (A) ld(x, dt, base + (long long) j * inner); mx = (v != v || v > mx) ? v : mx; }
@@ -54,8 +54,8 @@ template <typename A> __device__ void smb_rows(const void* y, const void* gy, in
     }
 }
 
-template <typename A> __device__ void smb_cols(const void* y, const void* gy, int dt, void* gx, int outer, int n, int inner, int logm) {
-    GRID_STRIDE(c, outer * inner) {
+template <typename A> HD void smb_col(const void* y, const void* gy, int dt, void* gx, int outer, int n, int inner, int logm, int c) {
+    {
         long long base = (long long) (c / inner) * n * inner + c % inner;
         A s = 0;
         for (int j = 0; j < n; j++) {
@@ -74,11 +74,15 @@ extern "C" __global__ void softmax_rows(const void* x, int dt, void* out, int ou
     if (dt == DT_F64) sm_rows<double>(x, dt, out, outer, n, logm); else sm_rows<float>(x, dt, out, outer, n, logm);
 }
 extern "C" __global__ void softmax_cols(const void* x, int dt, void* out, int outer, int n, int inner, int logm) {
-    if (dt == DT_F64) sm_cols<double>(x, dt, out, outer, n, inner, logm); else sm_cols<float>(x, dt, out, outer, n, inner, logm);
+    GRID_STRIDE(c, outer * inner) {
+        if (dt == DT_F64) sm_col<double>(x, dt, out, outer, n, inner, logm, c); else sm_col<float>(x, dt, out, outer, n, inner, logm, c);
+    }
 }
 extern "C" __global__ void softmax_backward_rows(const void* y, const void* gy, int dt, void* gx, int outer, int n, int logm) {
     if (dt == DT_F64) smb_rows<double>(y, gy, dt, gx, outer, n, logm); else smb_rows<float>(y, gy, dt, gx, outer, n, logm);
 }
 extern "C" __global__ void softmax_backward_cols(const void* y, const void* gy, int dt, void* gx, int outer, int n, int inner, int logm) {
-    if (dt == DT_F64) smb_cols<double>(y, gy, dt, gx, outer, n, inner, logm); else smb_cols<float>(y, gy, dt, gx, outer, n, inner, logm);
+    GRID_STRIDE(c, outer * inner) {
+        if (dt == DT_F64) smb_col<double>(y, gy, dt, gx, outer, n, inner, logm, c); else smb_col<float>(y, gy, dt, gx, outer, n, inner, logm, c);
+    }
 }

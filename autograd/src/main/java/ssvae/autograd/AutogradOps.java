@@ -333,8 +333,10 @@ public final class AutogradOps implements TensorOps {
         int[] ks = xs.clone();
         for (int d : dims) ks[d] = 1;
         DType dt = (op == ReduceOp.SUM || op == ReduceOp.PROD) && !x.dtype().floating ? DType.I64 : x.dtype();
-        if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && x.numel() == 0)
-            throw new IllegalArgumentException(op.name().toLowerCase() + "(): cannot reduce an empty tensor");
+        if ((op == ReduceOp.MAX || op == ReduceOp.MIN) && x.numel() == 0) // no identity: reduced dims must not be empty
+            for (int d : dims)
+                if (xs[d] == 0) throw new IllegalArgumentException(op.name().toLowerCase()
+                        + "(): cannot reduce over the empty dimension " + d + " of a tensor of shape " + Shape.str(xs));
         Tensor out = Tensor.empty(dt, x.device(), ks);
         be(x).reduce(op, x, out);
         Tensor keep = out;

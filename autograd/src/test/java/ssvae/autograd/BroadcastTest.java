@@ -38,6 +38,19 @@ class BroadcastTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).lt(Tensor.zeros(3, 2)));
     }
 
+    @Test void scalarDivisionIsCorrectlyRounded() {
+        float[] v = Tensor.randn(g, 1000).toFloatArray();
+        float[] q = Tensor.fromArray(v).div(3).toFloatArray();
+        for (int i = 0; i < v.length; i++) assertEquals(v[i] / 3f, q[i], 0f, "x / 3 at " + i);
+        float[] m = Tensor.fromArray(v, 10, 100).mean(new int[] {1}, false).toFloatArray();
+        float[] s = Tensor.fromArray(v, 10, 100).sum(new int[] {1}, false).toFloatArray();
+        for (int i = 0; i < 10; i++) assertEquals(s[i] / 100f, m[i], 0f);
+        Tensor w = Tensor.fromArray(new double[] {1, 2}).requiresGrad(true);
+        w.div(4).sum().backward();
+        assertArrayEquals(new double[] {0.25, 0.25}, w.grad().toDoubleArray(), 0);
+        assertEquals(DType.F32, Tensor.fromLongs(new long[] {3}).div(2).dtype());
+    }
+
     @Test void inPlaceOpsBroadcastTheOtherOperand() {
         Tensor x = Tensor.zeros(2, 3);
         x.add_(Tensor.fromArray(new float[] {1, 2, 3}));

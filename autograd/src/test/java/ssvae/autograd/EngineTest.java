@@ -122,6 +122,11 @@ class EngineTest {
         assertThrows(IllegalStateException.class, () -> w.add_(Tensor.fromArray(new double[] {1, 1})));
         assertThrows(IllegalStateException.class, () -> w.mul_(2));
         assertThrows(IllegalStateException.class, () -> w.fill_(0));
+        Tensor h = w.mul(3);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> h.mul_(2), "a graph tensor: the write would not be recorded");
+        assertTrue(e.getMessage().contains("MulBackward") || e.getMessage().contains("AFFINEBackward"), e.getMessage());
+        assertThrows(IllegalStateException.class, () -> w.t().fill_(1), "a view of a leaf that requires grad");
+        h.detach().mul_(2); // detached: allowed, as torch
         try (var ng = GradMode.noGrad()) { w.mul_(2); }
         assertArrayEquals(new double[] {2, 4}, w.toDoubleArray(), 0);
         Tensor plain = Tensor.fromArray(new double[] {1, 2});

@@ -105,6 +105,10 @@ class ReductionsTest {
         assertEquals(0, Tensor.zeros(0, 3).sum().item());
         assertArrayEquals(new double[] {1, 1, 1}, Tensor.zeros(0, 3).prod(new int[] {0}, false).toDoubleArray());
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0).amax(null, false));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(0, 3).amax(new int[] {0}, false));
+        assertArrayEquals(new int[] {0}, Tensor.zeros(0, 3).amax(new int[] {1}, false).shape(), "empty output, non-empty groups");
+        assertEquals(Double.NEGATIVE_INFINITY, Tensor.zeros(0).logsumexp(null, false).item());
+        assertArrayEquals(new int[] {2, 1}, Tensor.zeros(2, 0).logsumexp(new int[] {1}, true).shape());
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(new int[] {1, -1}, false), "repeated dim");
         assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).sum(new int[] {2}, false));
         Tensor s = Tensor.scalar(2.5);

@@ -74,6 +74,7 @@ class ViewsTest {
         assertThrows(IllegalArgumentException.class, () -> x.permute(0, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> x.permute(0, 1));
         assertThrows(IllegalArgumentException.class, () -> x.transpose(0, 3));
+        assertEquals(0, Tensor.scalar(1).transpose(0, -1).dim(), "0-d transpose is the identity");
     }
 
     @Test void slicePythonSemantics() {

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
                 InfoCommand.class,
                 EncodeCommand.class,
                 DecodeCommand.class,
+                ReconstructCommand.class,
                 ConvertCommand.class,
                 MetricsCommand.class,
                 BenchCommand.class,
@@ -32,6 +33,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--dtype", description = "compute dtype: f32 or bf16 (default: ${DEFAULT-VALUE})", defaultValue = "f32", scope = CommandLine.ScopeType.INHERIT)
     String dtype;
 
+    @Option(names = "--gpu-kernels", description = "GPU GEMM/conv kernels: own, vendor (cuBLAS/cuDNN) or auto (default: ${DEFAULT-VALUE})",
+            defaultValue = "auto", scope = CommandLine.ScopeType.INHERIT)
+    String gpuKernels;
+
     @Option(names = "--verbose", description = "show stack traces and debug output", scope = CommandLine.ScopeType.INHERIT)
     boolean verbose;
 
@@ -45,8 +50,15 @@ public final class Main implements Callable<Integer> {
     /** Applies the global options; called by every subcommand before it runs. */
     void applyGlobals() {
         if (threads != null) Parallel.setThreads(threads);
-        if ("auto".equalsIgnoreCase(device)) Device.setDefault(Device.CPU);
-        else Device.setDefault(Device.parse(device));
+        ssvae.kernels.cuda.GpuKernels.parse(gpuKernels);
+        System.setProperty("ssvae.gpu.kernels", gpuKernels.toLowerCase(java.util.Locale.ROOT));
+        if ("auto".equalsIgnoreCase(device)) {
+            // cuda:0 when a usable CUDA backend is present, else the CPU (the CPU backend always works)
+            ssvae.tensor.Backend cuda = ssvae.tensor.Backends.find(Device.Type.CUDA);
+            Device.setDefault(cuda != null && cuda.isAvailable() ? Device.cuda(0) : Device.CPU);
+        } else {
+            Device.setDefault(Device.parse(device));
+        }
         ssvae.tensor.DType.parse(dtype);
     }
 

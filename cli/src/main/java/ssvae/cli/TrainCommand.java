@@ -73,11 +73,22 @@ final class TrainCommand implements Callable<Integer> {
         return Path.of("runs", name + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
-    /** SIGINT / SIGTERM: ask the trainer to stop after the current step (it then writes a checkpoint). */
+    /**
+     * SIGINT / SIGTERM: ask the trainer to stop after the current step (it then writes a checkpoint); a second signal
+     * exits at once (e.g. when the data stream stalls), leaving the last checkpoint.
+     */
     private static void installSignals(Trainer t) {
+        java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
         for (String s : List.of("INT", "TERM")) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(s), sig -> t.requestStop());
+                sun.misc.Signal.handle(new sun.misc.Signal(s), sig -> {
+                    if (count.incrementAndGet() > 1) {
+                        System.err.println("\nssvae: second signal: exiting without a new checkpoint");
+                        Runtime.getRuntime().halt(130);
+                    }
+                    System.err.println("\nssvae: stopping after the current step (signal again to exit at once)");
+                    t.requestStop();
+                });
             } catch (IllegalArgumentException e) {
                 // the signal is not available on this platform; the default handling stays
             }

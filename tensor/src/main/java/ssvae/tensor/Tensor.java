@@ -332,6 +332,7 @@ public final class Tensor {
 
     public Tensor transpose(int d0, int d1) {
         int a = Shape.dim(d0, dim()), b = Shape.dim(d1, dim());
+        if (dim() == 0) return this;
         int[] p = new int[dim()];
         for (int i = 0; i < p.length; i++) p[i] = i;
         p[a] = b; p[b] = a;
@@ -487,7 +488,11 @@ public final class Tensor {
     public Tensor mul(Tensor o) { return bin(BinaryOp.MUL, o); }
     public Tensor mul(double v) { return un(UnaryOp.AFFINE, v, 0); }
     public Tensor div(Tensor o) { return bin(BinaryOp.DIV, o); }
-    public Tensor div(double v) { return un(UnaryOp.AFFINE, 1.0 / v, 0); }
+    /** x / v: a true (correctly rounded) division for F32/F64, as torch; x * (1/v) for the other dtypes (result F32 for ints). */
+    public Tensor div(double v) {
+        if (dtype() == DType.F32 || dtype() == DType.F64) return bin(BinaryOp.DIV, scalarLike(v));
+        return un(UnaryOp.AFFINE, 1.0 / v, 0);
+    }
     public Tensor neg() { return un(UnaryOp.NEG); }
     public Tensor pow(double e) { return e == 1 ? this : e == 2 ? square() : un(UnaryOp.POW, e, 0); }
     public Tensor pow(Tensor e) { return bin(BinaryOp.POW, e); }
@@ -611,6 +616,13 @@ public final class Tensor {
     /** torch.logsumexp, stable. */
     public Tensor logsumexp(int[] dims, boolean keepdim) {
         int[] dd = Shape.dims(dims, dim());
+        int groupSize = countOver(dd);
+        if (groupSize == 0) { // log(sum of nothing) = -inf, as torch
+            int[] ks = shape();
+            for (int d : dd) ks[d] = 1;
+            Tensor r = full(Double.NEGATIVE_INFINITY, dtype(), device(), ks);
+            return keepdim ? r : squeezeDims(r, dd);
+        }
         Tensor m = amax(dd, true).detach();
         m = m.maskedFill(m.isfinite().logicalNot(), 0); // all -inf (or an inf) group: shift by 0 so no inf - inf NaN
         Tensor r = sub(m).exp().sum(dd, true).log().add(m);
@@ -751,8 +763,12 @@ public final class Tensor {
     // ------------------------------------------------------------------ in-place (not recorded)
 
     private void checkInPlace() {
-        if (requiresGrad && isLeaf() && GradMode.isEnabled())
-            throw new IllegalStateException("a leaf tensor that requires grad is used in an in-place operation; wrap it in GradMode.noGrad()");
+        if (requiresGrad && GradMode.isEnabled()) {
+            if (isLeaf()) throw new IllegalStateException("a leaf tensor that requires grad is used in an in-place operation; wrap it in GradMode.noGrad()");
+            // in-place ops are not recorded: writing into a graph tensor would silently corrupt its gradient
+            throw new IllegalStateException("in-place operation on a tensor that requires grad (" + gradFn.name()
+                    + "); in-place ops are not recorded by autograd: use the out-of-place op, or GradMode.noGrad()");
+        }
         storage.version++;
     }
 

@@ -196,20 +196,30 @@ public final class CpuElementwise {
 
     static void binaryF32Row(BinaryOp op, float[] x, int xo, int xs, float[] y, int yo, int ys, float[] z, int zo, int zs, int n) {
         int i = 0;
-        if (zs == 1 && xs == 1 && (ys == 1 || ys == 0)) {
+        // Separate loops per operand layout, and no null vectors: C2 crashed (SIGSEGV) on a ternary that
+        // selected between a null broadcast vector and a load inside the loop.
+        if (zs == 1 && xs == 1 && ys == 1) {
             int up = S.loopBound(n);
-            boolean bcast = ys == 0;
-            FloatVector yb = bcast && n > 0 ? FloatVector.broadcast(S, y[yo]) : null;
             switch (op) {
-                case ADD -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).add(bcast ? yb : FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
-                case SUB -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).sub(bcast ? yb : FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
-                case MUL -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).mul(bcast ? yb : FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
-                case DIV -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).div(bcast ? yb : FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
+                case ADD -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
+                case SUB -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).sub(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
+                case MUL -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).mul(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
+                case DIV -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).div(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
                 default -> { }
             }
-        } else if (zs == 1 && xs == 0 && ys == 1) {
+        } else if (zs == 1 && xs == 1 && ys == 0 && n > 0) {
             int up = S.loopBound(n);
-            FloatVector xb = n > 0 ? FloatVector.broadcast(S, x[xo]) : null;
+            FloatVector yb = FloatVector.broadcast(S, y[yo]);
+            switch (op) {
+                case ADD -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).add(yb).intoArray(z, zo + i); }
+                case SUB -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).sub(yb).intoArray(z, zo + i); }
+                case MUL -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).mul(yb).intoArray(z, zo + i); }
+                case DIV -> { for (; i < up; i += L) FloatVector.fromArray(S, x, xo + i).div(yb).intoArray(z, zo + i); }
+                default -> { }
+            }
+        } else if (zs == 1 && xs == 0 && ys == 1 && n > 0) {
+            int up = S.loopBound(n);
+            FloatVector xb = FloatVector.broadcast(S, x[xo]);
             switch (op) {
                 case ADD -> { for (; i < up; i += L) xb.add(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }
                 case SUB -> { for (; i < up; i += L) xb.sub(FloatVector.fromArray(S, y, yo + i)).intoArray(z, zo + i); }

@@ -18,7 +18,9 @@ import java.util.List;
  * accumulated with vectors across the reduced indices). F32 sums fold float vector partials of at most
  * {@link #BLOCK} elements into double, so long sums stay accurate to ~1e-7 relative. Work is cut into
  * fixed chunks of the reduced range whose partials are combined in a fixed order: results do not depend on the
- * thread count. Everything else (strided, PROD, F64, integers) goes through the scalar double fold.
+ * thread count. Reduced rows that are strided (slices with a step) use the same chunking with a scalar fold;
+ * everything else (zero strides, kept dims innermost but strided, PROD, F64, integers) goes through the generic
+ * scalar double fold, which is also the reference the tests compare with.
  */
 public final class CpuReduce {
     private CpuReduce() {}
@@ -40,14 +42,25 @@ public final class CpuReduce {
 
     private record Dim(int size, int xs, int os, boolean red) {}
 
-    /** Returns false when the layout has no unit-stride innermost dim (then the generic fold runs). */
+    /**
+     * Returns false when the layout does not fit (a zero stride, or kept dims innermost without unit stride); then the
+     * generic fold runs. Negative strides (flip) are turned positive first: for a reduced dim the order does not
+     * matter, for a kept dim the output index is mirrored along with the input one.
+     */
     private static boolean reduceF32(ReduceOp op, Tensor x, Tensor out) {
         int[] xsh = x.shape(), xst = x.strides(), osh = out.shape(), ost = out.strides();
+        int xoff = x.offset(), ooff = out.offset();
         List<Dim> dims = new ArrayList<>();
         for (int d = 0; d < xsh.length; d++) {
             if (xsh[d] == 1) continue;
-            if (xst[d] < 0) return false;
-            dims.add(new Dim(xsh[d], xst[d], ost[d], osh[d] == 1));
+            boolean red = osh[d] == 1;
+            int xs = xst[d], os = ost[d];
+            if (xs == 0) return false;
+            if (xs < 0) {
+                xoff += (xsh[d] - 1) * xs; xs = -xs;
+                if (!red) { ooff += (xsh[d] - 1) * os; os = -os; }
+            }
+            dims.add(new Dim(xsh[d], xs, os, red));
         }
         if (dims.isEmpty()) return false;
         dims.sort((a, b) -> Integer.compare(b.xs, a.xs)); // outermost (largest stride) first; stable
@@ -63,12 +76,12 @@ public final class CpuReduce {
             m.add(d);
         }
         Dim last = m.get(m.size() - 1);
-        if (last.xs != 1) return false;
+        if (last.xs != 1 && !last.red) return false;
         List<Dim> kept = new ArrayList<>(), red = new ArrayList<>();
         for (Dim d : m.subList(0, m.size() - 1)) (d.red ? red : kept).add(d);
         float[] a = ((CpuStorage) x.storage()).f32(), o = ((CpuStorage) out.storage()).f32();
-        if (last.red) inner(op, a, x.offset(), o, out.offset(), kept, red, last.size);
-        else outer(op, a, x.offset(), o, out.offset(), kept, red, last);
+        if (last.red) inner(op, a, xoff, o, ooff, kept, red, last.size, last.xs);
+        else outer(op, a, xoff, o, ooff, kept, red, last);
         return true;
     }
 
@@ -98,7 +111,7 @@ public final class CpuReduce {
     }
 
     /** Reduced dims end in a contiguous row of rowLen: out[k] = fold over rows (outer reduced dims) x row. */
-    private static void inner(ReduceOp op, float[] a, int xoff, float[] o, int ooff, List<Dim> kept, List<Dim> outerRed, int rowLen) {
+    private static void inner(ReduceOp op, float[] a, int xoff, float[] o, int ooff, List<Dim> kept, List<Dim> outerRed, int rowLen, int rs) {
         int nOut = prod(kept), nRows = prod(outerRed);
         long nRedL = (long) nRows * rowLen;
         int nRed = (int) nRedL;
@@ -114,8 +127,9 @@ public final class CpuReduce {
                 while (f < end) {
                     int row = f / rowLen, col = f % rowLen;
                     int len = Math.min(rowLen - col, end - f);
-                    int p = xb + offsetOf(outerRed, row, false) + col;
-                    acc = combine(op, acc, op == ReduceOp.SUM ? sumRow(a, p, len) : extremeRow(op, a, p, len));
+                    int p = xb + offsetOf(outerRed, row, false) + col * rs;
+                    double v = rs != 1 ? stridedRow(op, a, p, rs, len) : op == ReduceOp.SUM ? sumRow(a, p, len) : extremeRow(op, a, p, len);
+                    acc = combine(op, acc, v);
                     f += len;
                 }
                 part[t] = acc;
@@ -146,6 +160,17 @@ public final class CpuReduce {
             total += t;
         }
         return total;
+    }
+
+    /** Sum / max / min of a[p + i*rs] for i < len (scalar, double accumulator; NaN propagates). */
+    static double stridedRow(ReduceOp op, float[] a, int p, int rs, int len) {
+        double acc = identity(op);
+        switch (op) {
+            case SUM -> { for (int i = 0; i < len; i++, p += rs) acc += a[p]; }
+            case MAX -> { for (int i = 0; i < len; i++, p += rs) acc = Math.max(acc, a[p]); }
+            default -> { for (int i = 0; i < len; i++, p += rs) acc = Math.min(acc, a[p]); }
+        }
+        return acc;
     }
 
     /** Max or min of a[p .. p+len); NaN propagates. */

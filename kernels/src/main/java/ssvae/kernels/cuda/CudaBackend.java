@@ -1,6 +1,5 @@
 package ssvae.kernels.cuda;
 
-import jcuda.driver.CUdeviceptr;
 import ssvae.tensor.Backend;
 import ssvae.tensor.BinaryOp;
 import ssvae.tensor.ConvParams;
@@ -29,19 +28,34 @@ public final class CudaBackend implements Backend {
 
     @Override public Device.Type deviceType() { return Device.Type.CUDA; }
     @Override public String name() { return "cuda"; }
-    @Override public boolean isAvailable() { return CudaRuntime.get() != null; }
-    @Override public String unavailableReason() { return CudaRuntime.reason(); }
+    private static volatile String linkFailure;
+
+    @Override public boolean isAvailable() { return runtime() != null; }
+    @Override public String unavailableReason() { return runtime() != null ? "" : reason(); }
+
+    /** The runtime, or null; a class path without JCuda (LinkageError) counts as "unavailable", never as a crash. */
+    private static CudaRuntime runtime() {
+        if (linkFailure != null) return null;
+        try {
+            return CudaRuntime.get();
+        } catch (LinkageError e) {
+            linkFailure = "JCuda is not on the class path (" + e + ")";
+            return null;
+        }
+    }
+
+    private static String reason() { return linkFailure != null ? linkFailure : CudaRuntime.reason(); }
 
     private static CudaRuntime rt() {
-        CudaRuntime r = CudaRuntime.get();
-        if (r == null) throw new IllegalStateException("CUDA is not available: " + CudaRuntime.reason());
+        CudaRuntime r = runtime();
+        if (r == null) throw new IllegalStateException("CUDA is not available: " + reason());
         return r;
     }
 
     /** "NVIDIA H100 ... (cc 9.0, driver 13.0)" or the unavailable reason. */
     public String describe() {
-        CudaRuntime r = CudaRuntime.get();
-        if (r == null) return "cuda: unavailable (" + CudaRuntime.reason() + ")";
+        CudaRuntime r = runtime();
+        if (r == null) return "cuda: unavailable (" + reason() + ")";
         return "cuda:" + r.ordinal + " " + r.deviceName + " (compute capability " + r.ccMajor + "." + r.ccMinor + ", driver "
                 + r.driverVersion / 1000 + "." + r.driverVersion % 1000 / 10 + "); vendor libraries: " + vendorStatus();
     }
@@ -62,7 +76,7 @@ public final class CudaBackend implements Backend {
                     + " to choose another), asked for " + device);
         if (numel < 0) throw new IllegalArgumentException("negative element count " + numel);
         CachingAllocator.Block b = r.allocator.allocate((long) numel * dtype.bytes);
-        return new CudaStorage(dtype, numel, device, r.allocator, b, r.memory.pointer(b.address()));
+        return new CudaStorage(dtype, numel, device, r.allocator, b);
     }
 
     private static CudaStorage cs(Tensor t, String what) {
@@ -92,7 +106,7 @@ public final class CudaBackend implements Backend {
         sameNumel(src, dst, "copyFromHost");
         requireContiguous(src, "copyFromHost source");
         requireContiguous(dst, "copyFromHost destination");
-        rt().upload(h.array(), src.offset(), src.numel(), src.dtype().bytes, cs(dst, "copyFromHost destination").pointer(dst.offset()));
+        rt().upload(h.array(), src.offset(), src.numel(), src.dtype().bytes, cs(dst, "copyFromHost destination").address(dst.offset()));
     }
 
     @Override public void copyToHost(Tensor src, Tensor dst) {
@@ -101,7 +115,7 @@ public final class CudaBackend implements Backend {
         sameNumel(src, dst, "copyToHost");
         requireContiguous(src, "copyToHost source");
         requireContiguous(dst, "copyToHost destination");
-        rt().download(cs(src, "copyToHost source").pointer(src.offset()), h.array(), dst.offset(), dst.numel(), dst.dtype().bytes);
+        rt().download(cs(src, "copyToHost source").address(src.offset()), h.array(), dst.offset(), dst.numel(), dst.dtype().bytes);
     }
 
     // ------------------------------------------------------------------ elementwise
@@ -109,8 +123,8 @@ public final class CudaBackend implements Backend {
     @Override public void copy(Tensor src, Tensor dst) {
         Shapes.same(src, dst, "copy");
         if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-            CUdeviceptr s = cs(src, "copy source").pointer(src.offset()), d = cs(dst, "copy destination").pointer(dst.offset());
-            rt().copyDeviceAsync(d, s, (long) src.numel() * src.dtype().bytes);
+            rt().copyDeviceAsync(cs(dst, "copy destination").address(dst.offset()), cs(src, "copy source").address(src.offset()),
+                    (long) src.numel() * src.dtype().bytes);
             return;
         }
         rt().launch1d("elementwise", "ew_copy", dst.numel(), base(src, "copy source"), dt(src), base(dst, "copy destination"), dt(dst),
@@ -159,9 +173,13 @@ public final class CudaBackend implements Backend {
         if (op != ReduceOp.ARGMAX && op != ReduceOp.ARGMIN) throw new IllegalArgumentException("argReduce takes ARGMAX or ARGMIN, got " + op);
         if (out.dtype() != DType.I64) throw new IllegalArgumentException("argReduce output must be I64, got " + out.dtype());
         if (x.size(dim) == 0) throw new IllegalArgumentException("argmax/argmin of an empty dimension");
-        Tensor xv = new Tensor(x.storage(), out.shape(), x.strides(), x.offset());
         rt().launch1d("reduce", "arg_reduce", out.numel(), op.ordinal(), base(x, "argReduce input"), dt(x), base(out, "argReduce output"),
-                x.size(dim), x.stride(dim), Geometry.elementwise(out.shape(), xv, out));
+                x.size(dim), x.stride(dim), argGeometry(x, out));
+    }
+
+    /** Geo of arg_reduce: the output's iteration shape over x (its coordinate along dim is 0) and out. */
+    static byte[] argGeometry(Tensor x, Tensor out) {
+        return Geometry.elementwise(out.shape(), new Tensor(x.storage(), out.shape(), x.strides(), x.offset()), out);
     }
 
     // ------------------------------------------------------------------ GEMM / conv
@@ -172,7 +190,7 @@ public final class CudaBackend implements Backend {
         Object c = cublas;
         if (c == null) {
             synchronized (this) {
-                if (cublas == null) cublas = Cublas.load(rt().stream.handle());
+                if (cublas == null) cublas = Cublas.load(rt().streamHandle());
                 c = cublas;
             }
         }
@@ -188,7 +206,7 @@ public final class CudaBackend implements Backend {
         Object c = cudnn;
         if (c == null) {
             synchronized (this) {
-                if (cudnn == null) cudnn = Cudnn.load(rt().stream.handle());
+                if (cudnn == null) cudnn = Cudnn.load(rt().streamHandle());
                 c = cudnn;
             }
         }
@@ -201,7 +219,7 @@ public final class CudaBackend implements Backend {
     /** "cuBLAS: loaded libcublas.so.13; cuDNN: ...", "not used (own kernels)" or why a library is missing. */
     public String vendorStatus() {
         if (GpuKernels.fromSystem() == GpuKernels.OWN) return "not used (" + GpuKernels.PROPERTY + "=own)";
-        if (CudaRuntime.get() == null) return "not loaded (" + CudaRuntime.reason() + ")";
+        if (runtime() == null) return "not loaded (" + reason() + ")";
         String b, d;
         try { Cublas cb = cublas(); b = cb != null ? "loaded " + cb.location : String.valueOf(cublas); } catch (IllegalStateException e) { b = e.getMessage(); }
         try { Cudnn cd = cudnn(); d = cd != null ? "loaded " + cd.location : String.valueOf(cudnn); } catch (IllegalStateException e) { d = e.getMessage(); }
@@ -243,14 +261,20 @@ public final class CudaBackend implements Backend {
         if (GpuKernels.fromSystem() == GpuKernels.VENDOR)
             throw new IllegalStateException(GpuKernels.PROPERTY + "=vendor but cuBLAS cannot take this matmul (dtypes "
                     + a.dtype() + "/" + b.dtype() + "/" + out.dtype() + " or strides)");
-        byte[] g = new Struct().i32(M).i32(N).i32(K).i32(dt(a)).i32(dt(b)).i32(dt(out))
-                .i32(asb).i32(a.stride(1)).i32(a.stride(2)).i32(a.offset())
-                .i32(bsb).i32(b.stride(1)).i32(b.stride(2)).i32(b.offset())
-                .i32(out.stride(0)).i32(out.stride(1)).i32(out.stride(2)).i32(out.offset()).bytes();
+        byte[] g = matGeo(a, b, out);
         Variant v = Variant.of(a.dtype(), b.dtype());
         int[] grid = LaunchConfig.gemmGrid(M, N, B);
         rt().launch("gemm", "matmul_" + v.suffix, grid[0], grid[1], grid[2], v.threads, 0,
                 base(a, "matmul a"), base(b, "matmul b"), base(out, "matmul out"), g);
+    }
+
+    /** struct MatGeo of gemm_views.cuh for [B,M,K] x [B,K,N] -> [B,M,N] (batch stride 0 where the batch size is 1). */
+    static byte[] matGeo(Tensor a, Tensor b, Tensor out) {
+        int asb = a.size(0) == 1 ? 0 : a.stride(0), bsb = b.size(0) == 1 ? 0 : b.stride(0);
+        return new Struct().i32(a.size(1)).i32(b.size(2)).i32(a.size(2)).i32(dt(a)).i32(dt(b)).i32(dt(out))
+                .i32(asb).i32(a.stride(1)).i32(a.stride(2)).i32(a.offset())
+                .i32(bsb).i32(b.stride(1)).i32(b.stride(2)).i32(b.offset())
+                .i32(out.stride(0)).i32(out.stride(1)).i32(out.stride(2)).i32(out.offset()).bytes();
     }
 
     /** Tile engine by operand dtypes: tensor cores for bf16/f16 pairs, double SIMT for F64, float SIMT otherwise. */
@@ -271,7 +295,7 @@ public final class CudaBackend implements Backend {
         }
     }
 
-    private static byte[] convStruct(ConvParams p, int[] xs, int[] ws, int[] os, Tensor x, Tensor w, Tensor out, Tensor bias) {
+    static byte[] convStruct(ConvParams p, int[] xs, int[] ws, int[] os, Tensor x, Tensor w, Tensor out, Tensor bias) {
         Struct s = new Struct();
         s.i32(xs[0]).i32(xs[1]).i32(xs[2]).i32(xs[3]).i32(xs[4]).i32(ws[0]).i32(os[2]).i32(os[3]).i32(os[4]).i32(ws[2]).i32(ws[3]).i32(ws[4]);
         s.i32(p.stride(), 3).i32(p.padBefore(), 3).i32(p.dilation(), 3).i32(p.groups());
@@ -376,7 +400,7 @@ public final class CudaBackend implements Backend {
                 o[0], o[1], o[2], log ? 1 : 0);
     }
 
-    private static byte[] normArgs(NormMode mode, int outer, int r, int inner, Tensor x, Tensor stat, double eps) {
+    static byte[] normArgs(NormMode mode, int outer, int r, int inner, Tensor x, Tensor stat, double eps) {
         return new Struct().i32(mode.ordinal()).i32(outer).i32(r).i32(inner).i32(dt(x)).i32(dt(stat)).f64(eps).bytes();
     }
 
@@ -412,7 +436,7 @@ public final class CudaBackend implements Backend {
         else rt().launch1d("normalize", "normalize_backward_cols", (long) outer * inner, args);
     }
 
-    private static byte[] interpArgs(InterpMode mode, boolean align, int[] in, int[] out, double[] scales, DType dt, DType gdt) {
+    static byte[] interpArgs(InterpMode mode, boolean align, int[] in, int[] out, double[] scales, DType dt, DType gdt) {
         if (in.length != 5 || out.length != 5) throw new IllegalArgumentException("interpolate takes 5-D N,C,D,H,W tensors");
         if (scales == null || scales.length != 3) throw new IllegalArgumentException("interpolate needs 3 scales (D, H, W)");
         if (in[0] != out[0] || in[1] != out[1]) throw new IllegalArgumentException("interpolate keeps N and C");
@@ -439,7 +463,7 @@ public final class CudaBackend implements Backend {
         rt().launch1d("interpolate", "interpolate_bwd", gOut.numel(), at(gOut, "gOut"), at(gIn, "gIn"), a);
     }
 
-    private static byte[] poolArgs(PoolParams p, int[] in, int[] out, DType dt) {
+    static byte[] poolArgs(PoolParams p, int[] in, int[] out, DType dt) {
         if (in.length != 5 || out.length != 5) throw new IllegalArgumentException("max pool takes 5-D N,C,D,H,W tensors");
         for (int d = 0; d < 3; d++) {
             int o = p.outSize(d, in[2 + d]);
@@ -479,21 +503,28 @@ public final class CudaBackend implements Backend {
         if (shape.length > Geometry.MAXD) throw new IllegalArgumentException("CUDA index kernels take at most " + Geometry.MAXD + " dims");
         if (kind < 2 && index.dim() != 1) throw new IllegalArgumentException("index must be 1-D, got " + index.dim() + " dims");
         if (iter.numel() == 0) return;
-        Struct s = new Struct().i32(kind).i32(shape.length).i32(iter.numel()).i32(dim).i32(dimSize).i32(shape, Geometry.MAXD);
-        s.i32(t0.strides(), Geometry.MAXD).i32(t1.strides(), Geometry.MAXD).i32(kind >= 2 ? index.strides() : new int[0], Geometry.MAXD);
-        s.i32(t0.offset()).i32(t1.offset()).i32(index.offset()).i32(kind < 2 ? index.stride(0) : 0);
-        s.i32(dt(t0)).i32(dt(t1)).i32(dt(index));
+        byte[] args = idxArgs(kind, t0, t1, index, dim, dimSize, iter);
         CudaRuntime r = rt();
         Tensor err = Tensor.zeros(DType.I32, Device.cuda(r.ordinal), 1);
         try {
             r.launch1d("index", "index_ops", iter.numel(), base(t0, "index operand"), base(t1, "index operand"), base(index, "index"),
-                    base(err, "flag"), s.bytes());
+                    base(err, "flag"), args);
             int[] flag = new int[1];
-            r.download(cs(err, "flag").pointer(0), flag, 0, 1, 4);
+            r.download(cs(err, "flag").address(), flag, 0, 1, 4);
             if (flag[0] != 0) throw new IndexOutOfBoundsException("index out of bounds for dimension " + dim + " with size " + dimSize);
         } finally {
             err.storage().release();
         }
+    }
+
+    /** struct IdxArgs of index.cu (kinds: 0 index_select, 1 index_add_, 2 gather, 3 scatter_add_). */
+    static byte[] idxArgs(int kind, Tensor t0, Tensor t1, Tensor index, int dim, int dimSize, Tensor iter) {
+        int[] shape = iter.shape();
+        Struct s = new Struct().i32(kind).i32(shape.length).i32(iter.numel()).i32(dim).i32(dimSize).i32(shape, Geometry.MAXD);
+        s.i32(t0.strides(), Geometry.MAXD).i32(t1.strides(), Geometry.MAXD).i32(kind >= 2 ? index.strides() : new int[0], Geometry.MAXD);
+        s.i32(t0.offset()).i32(t1.offset()).i32(index.offset()).i32(kind < 2 ? index.stride(0) : 0);
+        s.i32(dt(t0)).i32(dt(t1)).i32(dt(index));
+        return s.bytes();
     }
 
     @Override public void indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
@@ -531,14 +562,14 @@ public final class CudaBackend implements Backend {
         try {
             r.launch1d("random", "philox_blocks", n, seed, offset, n, base(t, "blocks"));
             int[] out = new int[4 * n];
-            r.download(cs(t, "blocks").pointer(0), out, 0, 4 * n, 4);
+            r.download(cs(t, "blocks").address(), out, 0, 4 * n, 4);
             return out;
         } finally {
             t.storage().release();
         }
     }
 
-    @Override public void synchronize() { if (CudaRuntime.get() != null) rt().synchronize(); }
+    @Override public void synchronize() { if (runtime() != null) rt().synchronize(); }
 
     // ------------------------------------------------------------------ fused training kernels
 
@@ -583,7 +614,7 @@ public final class CudaBackend implements Backend {
         try {
             r.launch1d("reduce", fn, a.numel(), at(a, "a"), at(b, "b"), dt(a), a.numel(), base(acc, "acc"));
             double[] out = new double[1];
-            r.download(cs(acc, "acc").pointer(0), out, 0, 1, 8);
+            r.download(cs(acc, "acc").address(), out, 0, 1, 8);
             return out[0];
         } finally {
             acc.storage().release();
@@ -616,12 +647,17 @@ public final class CudaBackend implements Backend {
         return (double) windows * n * (n - 1) / 2;
     }
 
+    /** struct LcrArgs of fused.cu. */
+    static byte[] lcrArgs(int[] s, int[] window, int part, DType dt) {
+        return new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
+                .i32(part).i32(dt.ordinal()).bytes();
+    }
+
     private void lcrLaunch(String fn, Tensor z, int[] s, int[] window, int part, Object... tail) {
         int n = (part == 0 ? 1 : window[0]) * window[1] * window[2];
         int windows = (int) (part == 0 ? (long) s[0] * (s[3] / window[1]) * (s[4] / window[2])
                 : (long) s[0] * ((s[2] - 1) / window[0]) * (s[3] / window[1]) * (s[4] / window[2]));
-        byte[] a = new Struct().i32(s[0]).i32(s[1]).i32(s[2]).i32(s[3]).i32(s[4]).i32(window[0]).i32(window[1]).i32(window[2])
-                .i32(part).i32(dt(z)).bytes();
+        byte[] a = lcrArgs(s, window, part, z.dtype());
         Object[] args = new Object[2 + tail.length];
         args[0] = at(z, "LCR latent");
         args[1] = a;
@@ -641,7 +677,7 @@ public final class CudaBackend implements Backend {
             lcrLaunch("lcr_forward", z, s, window, 0, base(acc, "acc"));
             if (s[2] > 1) lcrLaunch("lcr_forward", z, s, window, 1, base(acc, "acc") + 8);
             double[] out = new double[2];
-            r.download(cs(acc, "acc").pointer(0), out, 0, 2, 8);
+            r.download(cs(acc, "acc").address(), out, 0, 2, 8);
             return new double[] {out[0] / lcrCount(s, window, 0), s[2] > 1 ? out[1] / lcrCount(s, window, 1) : Double.NaN};
         } finally {
             acc.storage().release();

@@ -105,11 +105,8 @@ final class CudaRuntime {
             int ordinal = Integer.getInteger(DEVICE_PROPERTY, 0);
             if (ordinal < 0 || ordinal >= count[0])
                 return DEVICE_PROPERTY + "=" + ordinal + " but only " + count[0] + " CUDA device(s) are present";
-            List<String> missing = new ArrayList<>();
-            for (String m : MODULES) if (CudaRuntime.class.getResource("/cuda/" + m + ".fatbin") == null) missing.add(m);
-            if (!missing.isEmpty())
-                return "the CUDA kernels were not built (nvcc was not found when ssvae-kernels was built; missing cuda/"
-                        + missing.get(0) + ".fatbin)";
+            String kernels = kernelsProblem(CudaRuntime.class::getResource);
+            if (kernels != null) return kernels;
             CUdevice dev = new CUdevice();
             JCudaDriver.cuDeviceGet(dev, ordinal);
             CudaRuntime rt = new CudaRuntime(ordinal, dev);
@@ -121,6 +118,15 @@ final class CudaRuntime {
         } catch (CudaException e) {
             return "CUDA initialisation failed (" + e.getMessage() + ")";
         }
+    }
+
+    /** Why the kernel resources cannot be used (some cuda/NAME.fatbin missing), or null when all are present. */
+    static String kernelsProblem(java.util.function.Function<String, java.net.URL> resources) {
+        List<String> missing = new ArrayList<>();
+        for (String m : MODULES) if (resources.apply("/cuda/" + m + ".fatbin") == null) missing.add(m);
+        if (missing.isEmpty()) return null;
+        return "the CUDA kernels were not built (nvcc was not found when ssvae-kernels was built; missing cuda/"
+                + String.join(".fatbin, cuda/", missing) + ".fatbin)";
     }
 
     private String loadModules() {
@@ -213,14 +219,18 @@ final class CudaRuntime {
         JCudaDriver.cuStreamSynchronize(stream);
     }
 
-    void memsetAsync(CUdeviceptr p, long bytes) {
-        makeCurrent();
-        JCudaDriver.cuMemsetD8Async(p, (byte) 0, bytes, stream);
+    /** The CUstream handle for cuBLAS / cuDNN. */
+    long streamHandle() { return stream.handle(); }
+
+    /** A JCuda pointer to a device address inside a live allocation (the allocation's base pointer + offset). */
+    private CUdeviceptr pointer(long address) {
+        long base = memory.baseOf(address);
+        return memory.pointer(base).withByteOffset(address - base);
     }
 
-    void copyDeviceAsync(CUdeviceptr dst, CUdeviceptr src, long bytes) {
+    void copyDeviceAsync(long dst, long src, long bytes) {
         makeCurrent();
-        JCudaDriver.cuMemcpyDtoDAsync(dst, src, bytes, stream);
+        JCudaDriver.cuMemcpyDtoDAsync(pointer(dst), pointer(src), bytes, stream);
     }
 
     /** A pinned host staging buffer of at least bytes (grown on demand; callers hold the runtime's lock). */
@@ -240,7 +250,8 @@ final class CudaRuntime {
     static final long STAGING_CHUNK = 64L << 20;
 
     /** Host array range -> device, through the pinned staging buffer in chunks of at most 64 MiB. */
-    synchronized void upload(Object array, int from, int count, int elemBytes, CUdeviceptr dst) {
+    synchronized void upload(Object array, int from, int count, int elemBytes, long dstAddress) {
+        CUdeviceptr dst = pointer(dstAddress);
         makeCurrent();
         int per = (int) (STAGING_CHUNK / elemBytes);
         for (int done = 0; done < count; done += per) {
@@ -261,7 +272,8 @@ final class CudaRuntime {
     }
 
     /** Device -> host array range, through the pinned staging buffer. */
-    synchronized void download(CUdeviceptr src, Object array, int from, int count, int elemBytes) {
+    synchronized void download(long srcAddress, Object array, int from, int count, int elemBytes) {
+        CUdeviceptr src = pointer(srcAddress);
         makeCurrent();
         int per = (int) (STAGING_CHUNK / elemBytes);
         for (int done = 0; done < count; done += per) {

@@ -13,14 +13,11 @@ public final class CudaStorage extends Storage {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private final CachingAllocator.Block block;
-    private final jcuda.driver.CUdeviceptr pointer;
     private final Cleaner.Cleanable cleanable;
 
-    CudaStorage(DType dtype, int numel, Device device, CachingAllocator allocator, CachingAllocator.Block block,
-                jcuda.driver.CUdeviceptr pointer) {
+    CudaStorage(DType dtype, int numel, Device device, CachingAllocator allocator, CachingAllocator.Block block) {
         super(dtype, numel, device);
         this.block = block;
-        this.pointer = pointer;
         this.cleanable = CLEANER.register(this, new Release(allocator, block));
     }
 
@@ -29,8 +26,6 @@ public final class CudaStorage extends Storage {
 
     /** Device address of element i. */
     public long address(long i) { return block.address() + i * dtype().bytes; }
-
-    jcuda.driver.CUdeviceptr pointer(long elementOffset) { return pointer.withByteOffset(elementOffset * dtype().bytes); }
 
     @Override protected void free() { cleanable.clean(); }
 

@@ -79,12 +79,20 @@ class CpuConvTest {
         check(1, 4, 5, v(2, 3, 16), v(2, 3, 3), params(v(1, 1, 1), v(1, 1, 2), v(0, 1, 2), v(1, 1, 2), 1));
     }
 
+    @Test void oneToThreeChannelsUseTheNarrowKernel() {
+        // 3 and 2 output channels (forward) / input channels (grad-input); P = 3 * 48 is not a multiple of 128
+        check(1, 6, 3, v(3, 3, 48), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(2, 3, 5, v(2, 4, 32), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+        check(1, 2, 2, v(2, 2, 16), v(1, 3, 3), params(v(1, 1, 1), v(0, 2, 2), v(0, 2, 2), v(1, 2, 2), 1));
+        check(1, 4, 2, v(2, 3, 32), v(3, 1, 3), params(v(1, 1, 1), v(1, 0, 1), v(1, 0, 1), v(1, 1, 1), 2));
+    }
+
     @Test void wideChannelsAndDeepK() {
-        // cout 70 spans two micro-kernel widths; K = 20 * 27 = 540 spans two KC blocks; several chunks of positions
-        check(1, 20, 70, v(3, 10, 16), v(3, 3, 3), ConvParams.simple(1, 1));
-        for (int t : new int[] {1, 3}) {
-            Parallel.setThreads(t);
-            check(2, 16, 33, v(3, 8, 9), v(3, 3, 3), params(v(1, 2, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1));
-        }
+        // cout 66 spans two micro-kernel widths; K = 15 * 27 = 405 spans two KC blocks
+        check(1, 15, 66, v(2, 6, 16), v(3, 3, 3), ConvParams.simple(1, 1));
+        // several position chunks split over two threads
+        Parallel.setThreads(2);
+        check(2, 8, 33, v(3, 9, 9), v(3, 3, 3), params(v(1, 2, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1));
+        check(1, 4, 6, v(4, 8, 32), v(3, 3, 3), ConvParams.simple(1, 1));
     }
 }

@@ -57,6 +57,19 @@ final class Layouts {
         throw new AssertionError(kind);
     }
 
+    /** All logical elements (row-major) of any CPU tensor, as double. */
+    static double[] all(Tensor t) {
+        int[] sh = t.shape(), st = t.strides();
+        CpuStorage s = (CpuStorage) t.storage();
+        double[] v = new double[t.numel()];
+        for (int i = 0; i < v.length; i++) {
+            int off = t.offset(), rem = i;
+            for (int d = sh.length - 1; d >= 0; d--) { off += (rem % sh[d]) * st[d]; rem /= sh[d]; }
+            v[i] = s.getDouble(off);
+        }
+        return v;
+    }
+
     /** Logical element i (row-major) of any CPU tensor, as double. */
     static double at(Tensor t, int i) {
         int[] sh = t.shape(), st = t.strides();

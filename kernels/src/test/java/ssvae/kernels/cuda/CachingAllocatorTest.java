@@ -126,7 +126,7 @@ class CachingAllocatorTest {
     }
 
     private static CudaStorage storage(CachingAllocator al, int numel) {
-        CudaStorage s = new CudaStorage(DType.F32, numel, Device.cuda(0), al, al.allocate(4L * numel), null);
+        CudaStorage s = new CudaStorage(DType.F32, numel, Device.cuda(0), al, al.allocate(4L * numel));
         MemoryScope.track(s);
         return s;
     }

@@ -24,6 +24,19 @@ class CudaAvailabilityTest {
         assertInstanceOf(ssvae.kernels.cpu.CpuBackend.class, Backends.find(Device.Type.CPU));
     }
 
+    @Test void aClassPathWithoutJCudaStillLoadsTheCpuBackend() throws Exception {
+        String cp = java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(e -> !e.contains("jcuda")).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+        String javaExe = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaExe, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-cp", cp, NoJCudaMain.class.getName()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.contains("available=false"), out);
+        assertTrue(out.contains("reason=JCuda is not on the class path"), out);
+        assertTrue(out.contains("cpu=1.0,4.0"), out);
+    }
+
     @Test void unavailableIsOneClearLineAndCpuStillWorks() {
         CudaBackend cuda = new CudaBackend();
         Assumptions.assumeFalse(cuda.isAvailable(), "a CUDA device is present: " + cuda.describe());

@@ -94,7 +94,12 @@ final class CudaTwin {
     /** Compares a device result with the CPU result element by element (through their views). */
     static void assertClose(Tensor cpu, Tensor gpu, Tol tol, String what) {
         assertEquals(java.util.Arrays.toString(cpu.shape()), java.util.Arrays.toString(gpu.shape()), what + " shape");
-        Tensor h = toCpu(gpu);
+        assertCloseHost(cpu, toCpu(gpu), tol, what);
+    }
+
+    /** Compares two host tensors element by element through their views. */
+    static void assertCloseHost(Tensor cpu, Tensor h, Tol tol, String what) {
+        assertEquals(java.util.Arrays.toString(cpu.shape()), java.util.Arrays.toString(h.shape()), what + " shape");
         CpuStorage a = (CpuStorage) cpu.storage(), b = (CpuStorage) h.storage();
         int[] shape = cpu.shape(), idx = new int[shape.length];
         int n = cpu.numel(), bad = 0;

@@ -25,13 +25,6 @@ class NativeLibrariesTest {
         assertEquals(f.problem(), f.describe());
     }
 
-    @Test void aFileThatIsNotALibraryIsReportedAndSkipped(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("libssvae-fake.so.9"), "not an ELF file");
-        NativeLibraries.Found f = NativeLibraries.find("cuDNN", List.of("libssvae-fake.so.9"), dir.toString(), Arena.ofAuto());
-        assertFalse(f.ok());
-        assertTrue(f.problem().contains("libssvae-fake.so.9 ("), f.problem());
-    }
-
     @Test void firstLoadableSonameWinsAndIsSearchableForSymbols() {
         // libc is on every Linux linker path: stands in for libcublas.so.13 being installed
         NativeLibraries.Found f = NativeLibraries.find("libc", List.of("libssvae-missing.so.1", "libc.so.6"), "", Arena.ofAuto());

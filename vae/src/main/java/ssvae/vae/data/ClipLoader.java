@@ -171,8 +171,8 @@ public final class ClipLoader {
         float[] out = new float[3 * numFrames * ohw];
         for (int i = 0; i < numFrames; i++) {
             FrameConvert.toPlanar(frames.get(idx[i]), hw, planes, 0, hw, false);
-            float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(),
-                    rc.deltaH() / 2, rc.deltaW() / 2, targetH, targetW, true);
+            float[] rs = Resample.bicubicAntialiasU8(planes, 3, h, w, rc.resizedH(), rc.resizedW(),
+                    rc.deltaH() / 2, rc.deltaW() / 2, targetH, targetW);
             for (int c = 0; c < 3; c++) {
                 int o = (c * numFrames + i) * ohw;
                 for (int p = 0; p < ohw; p++) out[o + p] = (rs[c * ohw + p] - 127.5f) / 127.5f;
@@ -199,7 +199,7 @@ public final class ClipLoader {
         float[] planes = rgbPlanes01(img);
         RectCrop rc = rectCrop(h, w, targetH, targetW);
         int top = rng.nextInt(rc.deltaH() + 1), left = rng.nextInt(rc.deltaW() + 1);
-        float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(), top, left, targetH, targetW, false);
+        float[] rs = Resample.bicubicAntialias(planes, 3, h, w, rc.resizedH(), rc.resizedW(), top, left, targetH, targetW);
         for (int i = 0; i < rs.length; i++) rs[i] = rs[i] * 2f - 1f;
         return new Clip(rs, 1, targetH, targetW, name);
     }

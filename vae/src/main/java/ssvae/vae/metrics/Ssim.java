@@ -35,10 +35,10 @@ public final class Ssim {
     public static double channel(byte[] x, byte[] y, int h, int w, int c) {
         if (h < WIN || w < WIN) throw new IllegalArgumentException("SSIM needs frames of at least 11x11, got " + w + "x" + h);
         int vw = w - 2 * RADIUS, vh = h - 2 * RADIUS, n = h * w;
-        double[] a = new double[n], b = new double[n];
+        double[] a = new double[n], b = new double[n], aa = new double[n], bb = new double[n], ab = new double[n];
         for (int i = 0; i < n; i++) {
-            a[i] = x[3 * i + c] & 0xFF;
-            b[i] = y[3 * i + c] & 0xFF;
+            double p = x[3 * i + c] & 0xFF, q = y[3 * i + c] & 0xFF;
+            a[i] = p; b[i] = q; aa[i] = p * p; bb[i] = q * q; ab[i] = p * q;  // exact: products of bytes
         }
         // horizontal pass over all rows, valid columns only: x, y, xx, yy, xy
         double[] hx = new double[h * vw], hy = new double[h * vw], hxx = new double[h * vw], hyy = new double[h * vw], hxy = new double[h * vw];
@@ -48,9 +48,8 @@ public final class Ssim {
                 double g = KERNEL[k];
                 int s = rb + k;
                 for (int j = 0; j < vw; j++) {
-                    double p = a[s + j], q = b[s + j];
-                    int o = ob + j;
-                    hx[o] += g * p; hy[o] += g * q; hxx[o] += g * p * p; hyy[o] += g * q * q; hxy[o] += g * p * q;
+                    int o = ob + j, i = s + j;
+                    hx[o] += g * a[i]; hy[o] += g * b[i]; hxx[o] += g * aa[i]; hyy[o] += g * bb[i]; hxy[o] += g * ab[i];
                 }
             }
         }
@@ -88,8 +87,10 @@ public final class Ssim {
     public static double clip(List<byte[]> reference, List<byte[]> distorted, int h, int w) {
         Psnr.check(reference, distorted);
         int n = reference.size();
-        double s = IntStream.range(0, 3 * n).parallel()
-                .mapToDouble(i -> channel(reference.get(i / 3), distorted.get(i / 3), h, w, i % 3)).sum();
+        double[] each = new double[3 * n];
+        IntStream.range(0, 3 * n).parallel().forEach(i -> each[i] = channel(reference.get(i / 3), distorted.get(i / 3), h, w, i % 3));
+        double s = 0;
+        for (double v : each) s += v;  // summed in order: the same result for any thread count
         return s / (3.0 * n);
     }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * buffers), optim.safetensors (ae.* and disc.* Adam states), ema.safetensors (with EMA) and trainer.json.
  * A checkpoint is written into a hidden temporary folder, synced, then renamed into place in one atomic move, so a
  * kill during a write leaves the earlier checkpoints intact and the half-written folder is ignored (and removed
- * on the next start). Only the last K are kept (K <= 0: all).
+ * on the next start: one trainer per run directory). Only the last K are kept (K <= 0: all).
  */
 public final class CheckpointStore {
     public static final String PREFIX = "step-";

@@ -52,9 +52,7 @@ public final class DataSettings {
         JsonNode train = p.raw("train"), val = p.raw("validation");
         if (train == null) throw p.error("train", "missing section");
         TrainSettings.unknown(d, file);
-        DataSettings s = new DataSettings(file, bs, Math.max(1, workers), train, val);
-        s.openTrain(0).close();   // validates the section now, not at the first step
-        return s;
+        return new DataSettings(file, bs, Math.max(1, workers), train, val);
     }
 
     public int batchSize() { return batchSize; }
@@ -71,7 +69,7 @@ public final class DataSettings {
                 Prefetcher<Clip> clips = webDataset(p, target.equals(IMAGE_WDS), seedOffset, stats);
                 yield clipStream(clips, batchSize, stats);
             }
-            case ALTER -> alternating(p, seedOffset);
+            case ALTER -> alternating(p);
             default -> throw t.error("target", "unknown training dataset '" + target + "'; expected one of " + List.of(SYNTHETIC, VIDEO_WDS, IMAGE_WDS, ALTER));
         };
         TrainSettings.unknown(t, file);
@@ -140,16 +138,11 @@ public final class DataSettings {
         };
     }
 
-    private DataSource alternating(ConfigNode p, long seedOffset) {
-        List<Double> w = p.numbers("image_video_weights", List.of(1.0, 1.0));
-        int ib = p.integer("image_batch_size", 1), vb = p.integer("video_batch_size", 1);
+    /** IVAlterstepDataset through the data package's reader of the official section (it validates the keys). */
+    private DataSource alternating(ConfigNode p) {
         SkipStats stats = new SkipStats();
-        ConfigNode ic = p.child("image_ds_config"), vc = p.child("video_ds_config");
-        ic.value("target");
-        vc.value("target");
-        Prefetcher<Clip> images = webDataset(ic.child("params"), true, seedOffset, stats);
-        Prefetcher<Clip> videos = webDataset(vc.child("params"), false, seedOffset, stats);
-        ImageVideoSampler s = new ImageVideoSampler(images, videos, ib, vb, new double[] {w.get(0), w.get(1)}, seedOffset + 17);
+        ImageVideoSampler s = ssvae.vae.data.OfficialDataConfig.sampler(train.get("params"), workers, 2 * workers + 2, stats);
+        for (var it = train.get("params").fieldNames(); it.hasNext(); ) p.raw(it.next());
         return new DataSource() {
             long pos;
             @Override public Tensor next() { Batch b = s.next(); pos++; return b.x(); }

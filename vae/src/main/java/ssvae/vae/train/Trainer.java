@@ -167,9 +167,10 @@ public final class Trainer implements AutoCloseable {
         try {
             return new Trainer(runDir, cfg, configFile.toString(), log, null);
         } catch (RuntimeException e) {
-            if (created) {
-                try { CheckpointStore.deleteTree(runDir); } catch (IOException ignored) { /* leave it */ }
-            }
+            try {
+                if (created) CheckpointStore.deleteTree(runDir);
+                else Files.deleteIfExists(runDir.resolve("config.yaml"));
+            } catch (IOException ignored) { /* leave it */ }
             throw e;
         }
     }

@@ -94,6 +94,19 @@ public final class VideoWriter {
         }
     }
 
+    /**
+     * Writes a clip tensor in [-1, 1], shape [3, T, H, W] or [1, 3, T, H, W] (any dtype, any device), as the
+     * official save_video does (reconstruction output).
+     */
+    public static void writeSigned(Path out, ssvae.tensor.Tensor clip, double fps) {
+        int[] s = clip.shape();
+        if (s.length == 5 && s[0] == 1) s = new int[] {s[1], s[2], s[3], s[4]};
+        if (s.length != 4 || s[0] != 3) {
+            throw DataException.of(out, "a video tensor must be [3, T, H, W] or [1, 3, T, H, W], got " + java.util.Arrays.toString(clip.shape()));
+        }
+        writeSigned(out, clip.toFloatArray(), s[1], s[2], s[3], fps);
+    }
+
     /** Writes a planar [3, T, H, W] float clip in [-1, 1] (data offset 0) as the official save_video does. */
     public static void writeSigned(Path out, float[] clip, int frames, int height, int width, double fps) {
         int pixels = height * width;

@@ -56,6 +56,64 @@ class VideoReaderTest {
         }
     }
 
+    @Test void seekIsExactOnAShardVideoAtNtscRate() throws Exception {
+        // a 29.97 fps H.264 High sample from the shared video shard, decoded from memory
+        byte[] mp4;
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                Files.newInputStream(SharedData.root().resolve("webdataset/video/test.tar")))) {
+            var e = in.getNextEntry();
+            while (!e.getName().endsWith(".mp4")) e = in.getNextEntry();
+            mp4 = in.readAllBytes();
+        }
+        RgbClip all = VideoReader.readAll(mp4, "shard sample");
+        assertEquals(29.97, all.fps(), 0.01);
+        try (VideoReader r = VideoReader.open(mp4, "shard sample")) {
+            byte[] f = new byte[r.frameBytes()];
+            for (int k : new int[] {45, 3, all.frameCount() - 1, 20}) {
+                r.seek(all.timestampsUs()[k] / 1e6);
+                assertTrue(r.next(f));
+                assertEquals(all.timestampsUs()[k], r.lastTimestampUs(), "frame " + k);
+                assertArrayEquals(all.frame(k), f, "frame " + k);
+            }
+        }
+    }
+
+    /** Writes flat grey frames (level 20 * i + 30) with FFmpeg's own muxer and encoder, bypassing VideoWriter. */
+    private Path otherFormat(String file, String format, String codecName, int codecId) throws Exception {
+        Path p = tmp.resolve(file);
+        var rec = new org.bytedeco.javacv.FFmpegFrameRecorder(p.toFile(), 64, 48, 0);
+        rec.setFormat(format);
+        rec.setVideoCodecName(codecName);
+        rec.setVideoCodec(codecId);
+        rec.setPixelFormat(codecName.equals("mjpeg") ? org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P : org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P);
+        rec.setFrameRate(10);
+        rec.setVideoBitrate(2_000_000);
+        rec.start();
+        var frame = new org.bytedeco.javacv.Frame(64, 48, org.bytedeco.javacv.Frame.DEPTH_UBYTE, 3);
+        for (int i = 0; i < 6; i++) {
+            java.nio.ByteBuffer bb = (java.nio.ByteBuffer) frame.image[0];
+            for (int k = 0; k < bb.capacity(); k++) bb.put(k, (byte) (20 * i + 30));
+            rec.record(frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24);
+        }
+        rec.stop();
+        rec.release();
+        return p;
+    }
+
+    @Test void decodesOtherContainersAndCodecs() throws Exception {
+        Path[] files = {
+                otherFormat("mpeg4.avi", "avi", "mpeg4", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MPEG4),
+                otherFormat("vp8.webm", "webm", "libvpx", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8),
+                otherFormat("mjpeg.mkv", "matroska", "mjpeg", org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG)};
+        for (Path f : files) {
+            RgbClip c = VideoReader.readAll(f);
+            assertEquals(6, c.frameCount(), f.toString());
+            assertEquals(64, c.width());
+            assertEquals(48, c.height());
+            for (int i = 0; i < 6; i++) assertEquals(20 * i + 30, c.frame(i)[3 * (24 * 64 + 32)] & 0xFF, 3, f + " frame " + i);
+        }
+    }
+
     @Test void missingFileIsOneLineNamingIt() {
         Path p = tmp.resolve("nope.mp4");
         DataException e = assertThrows(DataException.class, () -> VideoReader.open(p));

@@ -46,6 +46,11 @@ class VideoWriterTest {
         assertEquals(t, back.frameCount());
         assertEquals(w, back.width());
         assertEquals(h, back.height());
+        Path viaTensor = tmp.resolve("tensor.mp4");
+        VideoWriter.writeSigned(viaTensor, ssvae.tensor.Tensor.fromArray(clip, 1, 3, t, h, w), 8);
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(viaTensor), "same encoder input, same file");
+        DataException e = assertThrows(DataException.class, () -> VideoWriter.writeSigned(tmp.resolve("bad.mp4"), ssvae.tensor.Tensor.fromArray(clip, 3 * t, h, w), 8));
+        assertTrue(e.getMessage().endsWith("a video tensor must be [3, T, H, W] or [1, 3, T, H, W], got [15, 32, 48]"), e.getMessage());
     }
 
     @Test void missingOrFileParentFolderIsOneLineAndLeavesNothing() throws Exception {

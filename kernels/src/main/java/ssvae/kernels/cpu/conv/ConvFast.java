@@ -1,6 +1,8 @@
 package ssvae.kernels.cpu.conv;
 
+import jdk.incubator.vector.FloatVector;
 import ssvae.kernels.cpu.Parallel;
+import ssvae.kernels.cpu.gemm.DotMicro;
 import ssvae.kernels.cpu.gemm.GatherMicro;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 import ssvae.tensor.ConvParams;
@@ -137,6 +139,10 @@ public final class ConvFast {
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
         int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        if (ConvLowered.segmentable(g.ow, g.s[2]) && (long) roundUp(g.mg, 4) * kr * ConvLowered.V <= DOT_MAX_ACC) {
+            backwardWeightDot(g, x, gradOut, gradW, dp, hp, wp, tap, pos);
+            return;
+        }
         float[][] gwt = new float[g.groups][kr * np];
         for (int n = 0; n < g.n; n++) {
             float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
@@ -145,7 +151,7 @@ public final class ConvFast {
                 float[] gt = new float[g.p * np];
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
                 for (int sl = 0; sl < np; sl += NR)
-                    Transpose.blocked(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
+                    Transpose.toSliver(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
                 int xBase = gr * g.cg * dp * hp * wp;
                 float[] acc = gwt[gr];
                 Parallel.forRange(tiles, 1, (t0, t1) -> {
@@ -167,15 +173,65 @@ public final class ConvFast {
             Transpose.blocked(gwt[gr], 0, np, g.k, g.mg, wa, gradW.offset() + gr * g.mg * g.k, g.k);
     }
 
+    /** Largest lane-wise accumulator (floats) for which the dot-product weight gradient is used. */
+    static final long DOT_MAX_ACC = 1L << 19;
+
+    /**
+     * Weight gradient for few channels x taps (unit W stride, OW a multiple of V): 4 x 5 tiles of dot products over
+     * the output positions, dOut rows and input rows read in place, lane-wise partial sums reduced at the end.
+     */
+    static void backwardWeightDot(ConvGeom g, Tensor x, Tensor gradOut, Tensor gradW, int dp, int hp, int wp, int[] tap, int[] pos) {
+        float[] xa = f32(x), ga = f32(gradOut), wa = f32(gradW);
+        int V = ConvLowered.V, mr = roundUp(g.mg, 4), kr = roundUp(g.k, MR), oTiles = mr / 4, kTiles = kr / MR;
+        int qr = 64 * V;  // positions per pass: keeps the dOut tile and the input rows it meets in L1/L2
+        float[][] accs = new float[g.groups][mr * kr * V];
+        for (int n = 0; n < g.n; n++) {
+            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            for (int gr = 0; gr < g.groups; gr++) {
+                int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p, xBase = gr * g.cg * dp * hp * wp, lastO = g.mg - 1, lastK = g.k - 1;
+                float[] acc = accs[gr];
+                Parallel.forRange(oTiles, 1, (t0, t1) -> {
+                    for (int q0 = 0; q0 < g.p; q0 += qr) {
+                        int q1 = Math.min(g.p, q0 + qr);
+                        for (int kt = 0; kt < kTiles; kt++) {
+                            int k = kt * MR;
+                            int x0 = xBase + tap[k], x1 = xBase + tap[Math.min(k + 1, lastK)], x2 = xBase + tap[Math.min(k + 2, lastK)],
+                                    x3 = xBase + tap[Math.min(k + 3, lastK)], x4 = xBase + tap[Math.min(k + 4, lastK)];
+                            // the 5 input rows stay in L1 across this thread's output-channel tiles
+                            for (int ot = t0; ot < t1; ot++) {
+                                int o = ot * 4;
+                                int g0 = gb + o * g.p, g1 = gb + Math.min(o + 1, lastO) * g.p, g2 = gb + Math.min(o + 2, lastO) * g.p, g3 = gb + Math.min(o + 3, lastO) * g.p;
+                                DotMicro.tile(ga, g0, g1, g2, g3, xp, x0, x1, x2, x3, x4,
+                                        pos, q0, q1, acc, (o * kr + k) * V, kr);
+                            }
+                        }
+                    }
+                });
+            }
+        }
+        for (int gr = 0; gr < g.groups; gr++) {
+            float[] acc = accs[gr];
+            for (int o = 0; o < g.mg; o++)
+                for (int k = 0; k < g.k; k++) {
+                    double s = 0;
+                    int b = (o * kr + k) * V;
+                    for (int l = 0; l < V; l++) s += acc[b + l];
+                    wa[gradW.offset() + (gr * g.mg + o) * g.k + k] = (float) s;
+                }
+        }
+    }
+
     /** dst[dOff + q - q0] = x[base + pos[q]] for q in [q0, q1); runs inside one output row are copied whole when strideW is 1. */
     static void gatherRow(float[] x, int base, int[] pos, int q0, int q1, int ow, int strideW, float[] dst, int dOff) {
         if (strideW != 1) {
             for (int q = q0; q < q1; q++) dst[dOff + q - q0] = x[base + pos[q]];
             return;
         }
+        int v = ConvLowered.V;
         for (int q = q0; q < q1; ) {
-            int end = Math.min(q1, (q / ow + 1) * ow);
-            System.arraycopy(x, base + pos[q], dst, dOff + q - q0, end - q);
+            int end = Math.min(q1, (q / ow + 1) * ow), src = base + pos[q], d = dOff + q - q0, len = end - q, j = 0;
+            for (; j + v <= len; j += v) FloatVector.fromArray(SgemmMicro.S, x, src + j).intoArray(dst, d + j);
+            for (; j < len; j++) dst[d + j] = x[src + j];
             q = end;
         }
     }

@@ -3,6 +3,7 @@ package ssvae.kernels.cpu.conv;
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.GatherMicro;
 import ssvae.kernels.cpu.gemm.SegmentMicro;
+import ssvae.kernels.cpu.gemm.SegmentMicro3;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 
 /**
@@ -16,7 +17,7 @@ import ssvae.kernels.cpu.gemm.SgemmMicro;
 final class ConvLowered {
     private ConvLowered() {}
 
-    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, CHUNK = 5 * 48, SEG_SLIVERS = 4;
+    static final int MR = SgemmMicro.MR, NR = SgemmMicro.NR, V = SgemmMicro.V, KC = 384, SHORT_KC = 64, SLICE3 = 32, CHUNK = 5 * 48, SEG_SLIVERS = 4;
 
     /** The segment kernel applies when every output row is a whole number of vectors read with unit stride. */
     static boolean segmentable(int ow, int strideW) { return strideW == 1 && ow % V == 0; }
@@ -39,16 +40,21 @@ final class ConvLowered {
      */
     static void forwardSeg(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
                            float[] out, int outBase, int ldo, float[] bias, int biasOff) {
+        if (m <= SegmentMicro3.ROWS) { forwardSeg3(src, srcBase, tap, pos, nk, pw, m, out, outBase, ldo, bias, biasOff); return; }
         int P = pos.length, slivers = (P + NR - 1) / NR, mt = (m + MR - 1) / MR;
         // chunks of up to 32 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
         int per = Math.max(SEG_SLIVERS, Math.min(32, (slivers + Parallel.threads() - 1) / Parallel.threads()));
-        int chunks = (slivers + per - 1) / per;
+        // one weight tile: each input row is used by a single tile, so walk the depth in short slices across many
+        // slivers (the rows of a slice stay in L1) instead of deep slices per sliver
+        int kc = mt == 1 ? SHORT_KC : KC;
+        if (mt == 1) per = 32;
+        int chunks = (slivers + per - 1) / per, fper = per;
         Parallel.forRange(chunks, 1, (c0, c1) -> {
             float[] scratch = new float[MR * NR];
             for (int ch = c0; ch < c1; ch++) {
-                int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
-                for (int k0 = 0; k0 < nk; k0 += KC) {
-                    int k1 = Math.min(nk, k0 + KC);
+                int sl0 = ch * fper, sl1 = Math.min(slivers, sl0 + fper);
+                for (int k0 = 0; k0 < nk; k0 += kc) {
+                    int k1 = Math.min(nk, k0 + kc);
                     for (int t = 0; t < mt; t++) {
                         int aOff = (t * nk + k0) * MR, mr = Math.min(MR, m - t * MR);
                         for (int sl = sl0; sl < sl1; sl++) {
@@ -99,6 +105,40 @@ final class ConvLowered {
                     float b = bias == null ? 0f : bias[biasOff + o];
                     int ob = outBase + o * outStride + p0;
                     for (int r = 0; r < rows; r++) out[ob + r] = buf[r * np + o] + b;
+                }
+            }
+        });
+    }
+
+    /** {@link #forwardSeg} for m <= 3 rows with the 3 x 8-vector kernel, depth in short slices. */
+    static void forwardSeg3(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
+                            float[] out, int outBase, int ldo, float[] bias, int biasOff) {
+        // short depth slices over few slivers: the input rows of a slice (about one channel's taps) and the output
+        // rows of the chunk stay in L1 while every slice passes over them
+        int nr3 = SegmentMicro3.NR3, P = pos.length, slivers = (P + nr3 - 1) / nr3, per = 8;
+        int chunks = (slivers + per - 1) / per;
+        Parallel.forRange(chunks, 1, (c0, c1) -> {
+            float[] scratch = new float[SegmentMicro3.ROWS * nr3];
+            int[] seg = new int[8];
+            for (int ch = c0; ch < c1; ch++) {
+                int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
+                for (int k0 = 0; k0 < nk; k0 += SLICE3) {
+                    int k1 = Math.min(nk, k0 + SLICE3);
+                    for (int sl = sl0; sl < sl1; sl++) {
+                        int p0 = sl * nr3, nr = Math.min(nr3, P - p0), lastSeg = P - V;
+                        for (int v = 0; v < 8; v++) seg[v] = srcBase + pos[Math.min(p0 + v * V, lastSeg)];
+                        int cOff = outBase + p0;
+                        if (nr == nr3 && m == SegmentMicro3.ROWS) SegmentMicro3.tile(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, k0 > 0);
+                        else SegmentMicro3.edge(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, k0 > 0, m, nr, scratch);
+                    }
+                }
+                if (bias != null) {
+                    int p0 = sl0 * nr3, p1 = Math.min(P, sl1 * nr3);
+                    for (int o = 0; o < m; o++) {
+                        float b = bias[biasOff + o];
+                        int ob = outBase + o * ldo;
+                        for (int q = p0; q < p1; q++) out[ob + q] += b;
+                    }
                 }
             }
         });

@@ -1,8 +1,32 @@
 package ssvae.kernels.cpu.conv;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import ssvae.kernels.cpu.gemm.SgemmMicro;
+
 /** Cache-blocked 2-D transposes between the GEMM layouts and NCDHW. */
 final class Transpose {
     private Transpose() {}
+
+    /**
+     * Same as {@link #blocked}; groups of V source rows are moved with one vector gather per destination row
+     * (dst rows are the V-wide column groups of consecutive sources), the remaining rows by {@link #blocked}.
+     */
+    static void toSliver(float[] src, int srcOff, int srcLd, int rows, int cols, float[] dst, int dstOff, int dstLd) {
+        VectorSpecies<Float> sp = SgemmMicro.S;
+        int v = sp.length(), full = rows / v * v;
+        if (full > 0 && (long) srcLd * (v - 1) + srcOff + cols <= src.length) {
+            int[] idx = new int[v];
+            for (int i = 0; i < v; i++) idx[i] = i * srcLd;
+            for (int i0 = 0; i0 < full; i0 += v) {
+                int s = srcOff + i0 * srcLd, d = dstOff + i0;
+                for (int j = 0; j < cols; j++, d += dstLd) FloatVector.fromArray(sp, src, s + j, idx, 0).intoArray(dst, d);
+            }
+        } else {
+            full = 0;
+        }
+        if (full < rows) blocked(src, srcOff + full * srcLd, srcLd, rows - full, cols, dst, dstOff + full, dstLd);
+    }
 
     static final int B = 32;
 

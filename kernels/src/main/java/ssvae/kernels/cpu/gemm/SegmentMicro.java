@@ -74,6 +74,17 @@ public final class SegmentMicro {
     public static void edge(int d0, int d1, float[] pa, int aOff, float[] x, int s0, int s1, int s2, int s3, int[] dOff,
                             float[] c, int cOff, int ldc, boolean acc, int mr, int nr, float[] scratch) {
         tile(d0, d1, pa, aOff, x, s0, s1, s2, s3, dOff, scratch, 0, NR, false);
+        if (nr == NR) {
+            for (int r = 0; r < mr; r++) {
+                int o = cOff + r * ldc, s = r * NR;
+                for (int j = 0; j < NR; j += V) {
+                    FloatVector v = FloatVector.fromArray(S, scratch, s + j);
+                    if (acc) v = v.add(FloatVector.fromArray(S, c, o + j));
+                    v.intoArray(c, o + j);
+                }
+            }
+            return;
+        }
         for (int r = 0; r < mr; r++) {
             int o = cOff + r * ldc, s = r * NR;
             if (acc) for (int j = 0; j < nr; j++) c[o + j] += scratch[s + j];
