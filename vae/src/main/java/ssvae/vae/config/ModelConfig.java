@@ -20,7 +20,24 @@ public record ModelConfig(String file, String target, CoderParams encoder, Coder
 
     /** A fresh model (parameters not allocated: call allocate or loadStateDict). */
     public VideoAutoencoder build() {
-        return new VideoAutoencoder(encoder, decoder, new GaussianRegularizer(sample, averageKl, reportMeanKl, lcr), lmr, latentMean, latentStd);
+        return new VideoAutoencoder(encoder, decoder, new GaussianRegularizer(sample, averageKl, reportMeanKl, lcr), lmr, latentMean, latentStd,
+                statsDtype());
+    }
+
+    /**
+     * The dtype of the latent mean/std: the engine's `dtype` option, bfloat16 by default as in the official
+     * VideoAutoencoderInferenceWrapper (whose inverse_std = 1/bf16(std) is itself rounded to bf16).
+     */
+    public ssvae.tensor.DType statsDtype() {
+        Object d = engineOptions == null ? null : engineOptions.get("dtype");
+        if (d == null) return ssvae.tensor.DType.BF16;
+        String s = d.toString().trim();
+        if (s.startsWith("torch.")) s = s.substring(6);
+        try {
+            return ssvae.tensor.DType.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": model.params.dtype: " + e.getMessage());
+        }
     }
 
     /** The LCR weight and threshold of loss_config.params.lcr_config (null when absent). */

@@ -1,5 +1,8 @@
 package ssvae.vae.model;
 
+import ssvae.tensor.DType;
+import ssvae.tensor.Half;
+
 import ssvae.tensor.Generator;
 import ssvae.tensor.GradMode;
 import ssvae.tensor.Tensor;
@@ -22,10 +25,22 @@ public final class VideoAutoencoder extends Block {
     final GaussianRegularizer regularizer;
     final LatentMasking lmr;
     final double[] latentMean, latentStd;
+    /** The per-channel factor applied to (mu - mean): 1/std held in the statistics dtype, as the official wrapper. */
+    final double[] latentInvStd;
     private boolean lmrEnabled = true;
 
     public VideoAutoencoder(CoderParams enc, CoderParams dec, GaussianRegularizer regularizer, LatentMasking lmr,
                             double[] latentMean, double[] latentStd) {
+        this(enc, dec, regularizer, lmr, latentMean, latentStd, DType.F64);
+    }
+
+    /**
+     * statsDtype is the dtype the latent statistics are held in. The official VideoAutoencoderInferenceWrapper
+     * (dtype bfloat16 by default) stores mean = bf16(mean) and inverse_std = 1.0 / bf16(std) computed in bf16,
+     * then uses z = (mu - mean) * inverse_std and x = z / inverse_std + mean; F64 keeps the exact values.
+     */
+    public VideoAutoencoder(CoderParams enc, CoderParams dec, GaussianRegularizer regularizer, LatentMasking lmr,
+                            double[] latentMean, double[] latentStd, DType statsDtype) {
         encoder = child("encoder", new Encoder3D(enc));
         decoder = child("decoder", new Decoder3D(dec));
         this.regularizer = regularizer;
@@ -36,8 +51,24 @@ public final class VideoAutoencoder extends Block {
             throw new IllegalArgumentException("latent mean/std need " + dec.zChannels() + " values, got " + latentMean.length + " and " + latentStd.length);
         if (enc.zChannels() != dec.zChannels())
             throw new IllegalArgumentException("encoder z_channels " + enc.zChannels() + " != decoder z_channels " + dec.zChannels());
-        this.latentMean = latentMean == null ? null : latentMean.clone();
-        this.latentStd = latentStd == null ? null : latentStd.clone();
+        this.latentMean = latentMean == null ? null : roundTo(latentMean, statsDtype);
+        this.latentStd = latentStd == null ? null : roundTo(latentStd, statsDtype);
+        this.latentInvStd = latentStd == null ? null : roundTo(inverse(this.latentStd), statsDtype);
+    }
+
+    /** Values rounded to dtype as torch.tensor(values, dtype=...) does (F64: unchanged). */
+    static double[] roundTo(double[] v, DType dtype) {
+        double[] r = v.clone();
+        for (int i = 0; i < r.length; i++) {
+            r[i] = switch (dtype) {
+                case F64 -> r[i];
+                case F32 -> (float) r[i];
+                case BF16 -> Half.bf16ToFloat(Half.floatToBf16((float) r[i]));
+                case F16 -> Half.f16ToFloat(Half.floatToF16((float) r[i]));
+                default -> throw new IllegalArgumentException("latent statistics need a floating dtype, got " + dtype);
+            };
+        }
+        return r;
     }
 
     public Encoder3D encoder() { return encoder; }
@@ -125,13 +156,13 @@ public final class VideoAutoencoder extends Block {
     public Tensor latentFromMoments(Tensor moments) {
         Tensor mu = moments.chunk(2, 1).get(0);
         if (latentMean == null) return mu;
-        return mu.sub(channelVector(latentMean, mu)).mul(channelVector(inverse(latentStd), mu));
+        return mu.sub(channelVector(latentMean, mu)).mul(channelVector(latentInvStd, mu));
     }
 
     /** Undoes {@link #latentFromMoments}'s normalisation: z / (1/std) + mean. */
     public Tensor denormalise(Tensor latent) {
         if (latentMean == null) return latent;
-        return latent.div(channelVector(inverse(latentStd), latent)).add(channelVector(latentMean, latent));
+        return latent.div(channelVector(latentInvStd, latent)).add(channelVector(latentMean, latent));
     }
 
     private static double[] inverse(double[] v) {
