@@ -64,6 +64,31 @@ class ModelCommandsTest {
     }
 
     @Test
+    void torchCheckpointAndSafetensorsGiveIdenticalOutputs() throws Exception {
+        Path cfg = configs().resolve("tiny_inference.yaml");
+        VideoAutoencoder m = ConfigFile.read(cfg).build();
+        m.allocate(DType.F32, Device.CPU, new Generator(5));
+        Path st = dir.resolve("w.safetensors"), pt = dir.resolve("w.ckpt");
+        SafetensorsWriter.write(st, m.stateDict());
+        TorchZipFixture.write(pt, m.stateDict());
+        // the two files hold bit-identical tensors under the same keys
+        var a = ssvae.vae.model.Weights.read(st);
+        var b = ssvae.vae.model.Weights.read(pt);
+        assertEquals(a.keySet(), b.keySet());
+        for (String k : a.keySet()) assertArrayEquals(a.get(k).toFloatArray(), b.get(k).toFloatArray(), k);
+        // and encode to the same moments through the command line
+        Tensor x = Tensor.rand(new Generator(6), 1, 3, 5, 16, 16).mul(2).sub(1);
+        Path in = dir.resolve("x.safetensors"), z1 = dir.resolve("z1.safetensors"), z2 = dir.resolve("z2.safetensors");
+        SafetensorsWriter.write(in, Map.of("x", x));
+        ConvertCommandTest.Run r = run("encode", "--config", cfg.toString(), "--checkpoint", st.toString(), "--input", in.toString(), "--output", z1.toString());
+        assertEquals(0, r.code(), r.err());
+        r = run("encode", "--config", cfg.toString(), "--checkpoint", pt.toString(), "--input", in.toString(), "--output", z2.toString());
+        assertEquals(0, r.code(), r.err());
+        // same weights, same input: equal up to the JIT's float reordering between two runs in one JVM
+        assertClose(SafetensorsReader.read(z1).get("moments").toFloatArray(), SafetensorsReader.read(z2).get("moments").toFloatArray());
+    }
+
+    @Test
     void encodeDecodeRoundTrip() throws Exception {
         Path cfg = configs().resolve("tiny_inference.yaml");
         VideoAutoencoder m = ConfigFile.read(cfg).build();
@@ -93,9 +118,10 @@ class ModelCommandsTest {
             assertEquals(kl, st.get("kl").asDouble(), 1e-6 * Math.abs(kl));
             assertTrue(st.get("lcr_video").isNumber() && st.get("lcr_image").isNumber() && st.get("lcr_avg").isNumber(), r.out());
         }
-        // normalisation: latent = (mu - mean) / std with the config's statistics
+        // normalisation as the official inference wrapper (statistics in bf16 by default):
+        // latent = (mu - bf16(0.1)) * bf16(1 / bf16(1.5)) = (mu - 0.10009765625) * 0.66796875
         double mu0 = moments.get(0, 0, 0, 0, 0);
-        assertEquals((mu0 - 0.1) / 1.5, latent.get(0, 0, 0, 0, 0), 1e-6);
+        assertEquals((mu0 - 0.10009765625) * 0.66796875, latent.get(0, 0, 0, 0, 0), 1e-6);
 
         // chunked encoding writes the same moments
         r = run("encode", "--config", cfg.toString(), "--checkpoint", ckpt.toString(), "--input", in.toString(), "--output", z2.toString(), "--chunk", "4");
