@@ -95,4 +95,13 @@ class CpuConvTest {
         check(2, 8, 33, v(3, 9, 9), v(3, 3, 3), params(v(1, 2, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 1));
         check(1, 4, 6, v(4, 8, 32), v(3, 3, 3), ConvParams.simple(1, 1));
     }
+
+    @Test void manyChannelsTakeTheBlockedWeightGradientGemm() {
+        // cout x taps past the dot-product limit: the blocked GEMM weight gradient (several tap blocks, position
+        // pieces, a batch of two accumulated before the transposed write-out, groups)
+        check(2, 16, 80, v(3, 6, 16), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 32, 160, v(2, 5, 7), v(3, 3, 3), params(v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 2));
+        Parallel.setThreads(2);
+        check(2, 16, 80, v(3, 6, 16), v(3, 3, 3), params(v(1, 2, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+    }
 }

@@ -69,13 +69,15 @@ public final class ConvFast {
         boolean seg = ConvLowered.segmentable(g.w, 1);
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {
+            int wOff = w.offset() + gr * g.mg * g.cg * kvol;
+            if (seg) { wf[gr] = ConvLowered.packFlipped(wa, wOff, g.mg, g.cg, kvol); continue; }
             // the transposed conv's weights wr[c][(o, i', j', l')] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
             float[] wr = new float[g.cg * nk];
             for (int o = 0; o < g.mg; o++) for (int c = 0; c < g.cg; c++) {
-                int src = w.offset() + ((gr * g.mg + o) * g.cg + c) * kvol;
+                int src = wOff + (o * g.cg + c) * kvol;
                 for (int t = 0; t < kvol; t++) wr[c * nk + o * kvol + t] = wa[src + kvol - 1 - t];
             }
-            wf[gr] = seg ? ConvLowered.packRows(wr, 0, g.cg, nk) : ConvLowered.transposeWeights(wr, 0, g.cg, nk, np);
+            wf[gr] = ConvLowered.transposeWeights(wr, 0, g.cg, nk, np);
         }
         for (int n = 0; n < g.n; n++) {
             float[] gp = ConvGeom.pad(ga, gradOut.offset() + n * g.cout * g.p, g.cout, g.od, g.oh, g.ow, before, after);
@@ -144,9 +146,12 @@ public final class ConvFast {
             return;
         }
         float[][] gwt = new float[g.groups][kr * np];
+        int blocks = (tiles + WG_TILES - 1) / WG_TILES;
         for (int n = 0; n < g.n; n++) {
             float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            boolean first = n == 0, last = n == g.n - 1;
             for (int gr = 0; gr < g.groups; gr++) {
+                int grf = gr;
                 // dOut^T in column slivers: gt[(o / NR) * P * NR + q * NR + o % NR] = dOut[o, q] (contiguous B slivers)
                 float[] gt = new float[g.p * np];
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
@@ -154,24 +159,37 @@ public final class ConvFast {
                     Transpose.toSliver(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
                 int xBase = gr * g.cg * dp * hp * wp;
                 float[] acc = gwt[gr];
-                Parallel.forRange(tiles, 1, (t0, t1) -> {
-                    float[] pa = new float[MR * KC];
-                    for (int q0 = 0; q0 < g.p; q0 += KC) {
-                        int q1 = Math.min(g.p, q0 + KC);
-                        for (int t = t0; t < t1; t++) {
-                            int k = t * MR;
-                            // A: 5 taps x positions [q0, q1) gathered from the padded input as 5 rows of KC
-                            for (int r = 0; r < MR; r++) gatherRow(xp, xBase + tap[Math.min(k + r, g.k - 1)], pos, q0, q1, g.ow, g.s[2], pa, r * KC);
-                            for (int sl = 0; sl < np; sl += NR)
-                                SgemmMicro.tileRows(q1 - q0, pa, 0, KC, gt, (sl / NR) * g.p * NR + q0 * NR, NR, acc, k * np + sl, np, true);
+                // BLIS blocking: a block of WG_TILES tap tiles owns an L2-resident slab of C; per WG_DEPTH positions its
+                // taps are gathered once (A, L2) and each dOut^T sliver piece (B, WG_DEPTH x NR) stays in L1 while it
+                // meets every tile of the block
+                Parallel.forRange(blocks, 1, (b0, b1) -> {
+                    float[] pa = new float[WG_TILES * MR * WG_DEPTH];
+                    for (int b = b0; b < b1; b++) {
+                        int t0 = b * WG_TILES, t1 = Math.min(tiles, t0 + WG_TILES);
+                        for (int q0 = 0; q0 < g.p; q0 += WG_DEPTH) {
+                            int q1 = Math.min(g.p, q0 + WG_DEPTH), kc = q1 - q0;
+                            boolean accumulate = !first || q0 > 0;
+                            // A: rows (tap k, positions [q0, q1)) gathered from the padded input, MR rows per tile
+                            for (int t = t0; t < t1; t++)
+                                for (int r = 0; r < MR; r++)
+                                    gatherRow(xp, xBase + tap[Math.min(t * MR + r, g.k - 1)], pos, q0, q1, g.ow, g.s[2], pa, ((t - t0) * MR + r) * WG_DEPTH);
+                            for (int sl = 0; sl < np; sl += NR) {
+                                int bOff = (sl / NR) * g.p * NR + q0 * NR;
+                                for (int t = t0; t < t1; t++)
+                                    SgemmMicro.tileRows(kc, pa, (t - t0) * MR * WG_DEPTH, WG_DEPTH, gt, bOff, NR, acc, t * MR * np + sl, np, accumulate);
+                            }
                         }
+                        // after the last image the block's C slab (still in L2) is written to dW[o][k], transposed
+                        if (last) Transpose.columnsToRows(acc, t0 * MR * np, np, Math.min(g.k, t1 * MR) - t0 * MR, g.mg,
+                                wa, gradW.offset() + grf * g.mg * g.k + t0 * MR, g.k);
                     }
                 });
             }
         }
-        for (int gr = 0; gr < g.groups; gr++)
-            Transpose.blocked(gwt[gr], 0, np, g.k, g.mg, wa, gradW.offset() + gr * g.mg * g.k, g.k);
     }
+
+    /** Weight-gradient GEMM blocking: tap tiles per C block (rows WG_TILES * MR), positions per B sliver piece. */
+    static final int WG_TILES = Integer.getInteger("ssvae.wg.tiles", 24), WG_DEPTH = Integer.getInteger("ssvae.wg.depth", 128);
 
     /** Largest lane-wise accumulator (floats) for which the dot-product weight gradient is used. */
     static final long DOT_MAX_ACC = 1L << 19;

@@ -26,10 +26,53 @@ final class ConvLowered {
     static float[] packRows(float[] w, int wOff, int m, int nk) {
         int mt = (m + MR - 1) / MR;
         float[] r = new float[mt * nk * MR];
-        for (int o = 0; o < m; o++) {
-            int t = o / MR, rr = o % MR, src = wOff + o * nk, dst = t * nk * MR + rr;
-            for (int kk = 0; kk < nk; kk++, dst += MR) r[dst] = w[src + kk];
-        }
+        Parallel.forRange(mt, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int rows = Math.min(MR, m - t * MR), dst = t * nk * MR, src = wOff + t * MR * nk;
+                if (rows == MR) {
+                    // five sequential reads, one sequential write
+                    int s1 = src + nk, s2 = s1 + nk, s3 = s2 + nk, s4 = s3 + nk;
+                    for (int kk = 0; kk < nk; kk++, dst += MR) {
+                        r[dst] = w[src + kk]; r[dst + 1] = w[s1 + kk]; r[dst + 2] = w[s2 + kk]; r[dst + 3] = w[s3 + kk]; r[dst + 4] = w[s4 + kk];
+                    }
+                } else {
+                    for (int rr = 0; rr < rows; rr++)
+                        for (int kk = 0, d = dst + rr, sr = src + rr * nk; kk < nk; kk++, d += MR) r[d] = w[sr + kk];
+                }
+            }
+        });
+        return r;
+    }
+
+    /**
+     * The weights of the transposed convolution (grad-input as a forward correlation), packed like {@link #packRows}:
+     * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + kvol - 1 - t] (in/out channels swapped, taps flipped)
+     * for the group's mg output and cg input channels.
+     */
+    static float[] packFlipped(float[] w, int wOff, int mg, int cg, int kvol) {
+        int nk = mg * kvol, mt = (cg + MR - 1) / MR;
+        float[] r = new float[mt * nk * MR];
+        // blocks of 32 output channels: 32 sequential read streams, and per channel tile one contiguous write run
+        int ob = 32, blocks = (mg + ob - 1) / ob;
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int o0 = b0 * ob; o0 < Math.min(mg, b1 * ob); o0 += ob)
+                for (int t = 0; t < mt; t++) {
+                    int rows = Math.min(MR, cg - t * MR);
+                    for (int o = o0; o < Math.min(mg, o0 + ob); o++) {
+                        int dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol + kvol - 1;
+                        if (rows == MR) {
+                            // the 5 x kvol source block is contiguous: transpose and flip it
+                            int s1 = src + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
+                            for (int tp = 0; tp < kvol; tp++, dst += MR) {
+                                r[dst] = w[src - tp]; r[dst + 1] = w[s1 - tp]; r[dst + 2] = w[s2 - tp]; r[dst + 3] = w[s3 - tp]; r[dst + 4] = w[s4 - tp];
+                            }
+                        } else {
+                            for (int tp = 0; tp < kvol; tp++, dst += MR)
+                                for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol - tp];
+                        }
+                    }
+                }
+        });
         return r;
     }
 

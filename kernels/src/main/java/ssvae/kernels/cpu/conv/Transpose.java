@@ -43,4 +43,21 @@ final class Transpose {
             }
         }
     }
+
+    /**
+     * dst[dstOff + j * dstLd + i] = src[srcOff + i * srcLd + j] for i < rows, j < cols, as {@link #blocked}, reading
+     * V rows at a time with one vector gather and writing V contiguous floats: for a source block hot in cache and
+     * destination rows far apart (whose blocked scalar writes thrash L1 sets).
+     */
+    static void columnsToRows(float[] src, int srcOff, int srcLd, int rows, int cols, float[] dst, int dstOff, int dstLd) {
+        VectorSpecies<Float> sp = SgemmMicro.S;
+        int v = sp.length(), full = rows / v * v;
+        int[] idx = new int[v];
+        for (int i = 0; i < v; i++) idx[i] = i * srcLd;
+        for (int j = 0; j < cols; j++) {
+            int d = dstOff + j * dstLd, i = 0;
+            for (; i < full; i += v) FloatVector.fromArray(sp, src, srcOff + i * srcLd + j, idx, 0).intoArray(dst, d + i);
+            for (; i < rows; i++) dst[d + i] = src[srcOff + i * srcLd + j];
+        }
+    }
 }
