@@ -65,12 +65,18 @@ public final class ConvFast {
         int dp = g.od + before[0] + after[0], hp = g.oh + before[1] + after[1], wp = g.ow + before[2] + after[2];
         int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, np = roundUp(g.cg, NR);
         int[] tap = ConvGeom.tapOffsets(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
-        int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
         boolean seg = ConvLowered.segmentable(g.w, 1);
+        if (seg) {
+            // packTransposed keeps the taps in weight order: column (o, t) reads the flipped tap kvol - 1 - t
+            int[] flipped = new int[tap.length];
+            for (int o = 0; o < g.mg; o++) for (int t = 0; t < kvol; t++) flipped[o * kvol + t] = tap[o * kvol + kvol - 1 - t];
+            tap = flipped;
+        }
+        int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {
             int wOff = w.offset() + gr * g.mg * g.cg * kvol;
-            if (seg) { wf[gr] = ConvLowered.packFlipped(wa, wOff, g.mg, g.cg, kvol); continue; }
+            if (seg) { wf[gr] = ConvLowered.packTransposed(wa, wOff, g.mg, g.cg, kvol); continue; }
             // the transposed conv's weights wr[c][(o, i', j', l')] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
             float[] wr = new float[g.cg * nk];
             for (int o = 0; o < g.mg; o++) for (int c = 0; c < g.cg; c++) {

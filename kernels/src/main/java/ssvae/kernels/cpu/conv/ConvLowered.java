@@ -46,30 +46,26 @@ final class ConvLowered {
 
     /**
      * The weights of the transposed convolution (grad-input as a forward correlation), packed like {@link #packRows}:
-     * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + kvol - 1 - t] (in/out channels swapped, taps flipped)
-     * for the group's mg output and cg input channels.
+     * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + t] (in/out channels swapped; the caller flips the
+     * taps in its offset table) for the group's mg output and cg input channels.
      */
-    static float[] packFlipped(float[] w, int wOff, int mg, int cg, int kvol) {
+    static float[] packTransposed(float[] w, int wOff, int mg, int cg, int kvol) {
         int nk = mg * kvol, mt = (cg + MR - 1) / MR;
         float[] r = new float[mt * nk * MR];
-        // blocks of 32 output channels: 32 sequential read streams, and per channel tile one contiguous write run
-        int ob = 32, blocks = (mg + ob - 1) / ob;
-        Parallel.forRange(blocks, 1, (b0, b1) -> {
-            for (int o0 = b0 * ob; o0 < Math.min(mg, b1 * ob); o0 += ob)
+        // output channel outermost: the source is read once in order; per (o, tile) a contiguous 5 x kvol block
+        // is transposed into a contiguous kvol x 5 run
+        Parallel.forRange(mg, 1, (o0, o1) -> {
+            for (int o = o0; o < o1; o++)
                 for (int t = 0; t < mt; t++) {
-                    int rows = Math.min(MR, cg - t * MR);
-                    for (int o = o0; o < Math.min(mg, o0 + ob); o++) {
-                        int dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol + kvol - 1;
-                        if (rows == MR) {
-                            // the 5 x kvol source block is contiguous: transpose and flip it
-                            int s1 = src + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
-                            for (int tp = 0; tp < kvol; tp++, dst += MR) {
-                                r[dst] = w[src - tp]; r[dst + 1] = w[s1 - tp]; r[dst + 2] = w[s2 - tp]; r[dst + 3] = w[s3 - tp]; r[dst + 4] = w[s4 - tp];
-                            }
-                        } else {
-                            for (int tp = 0; tp < kvol; tp++, dst += MR)
-                                for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol - tp];
+                    int rows = Math.min(MR, cg - t * MR), dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol;
+                    if (rows == MR) {
+                        int s1 = src + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
+                        for (int tp = 0; tp < kvol; tp++, dst += MR) {
+                            r[dst] = w[src + tp]; r[dst + 1] = w[s1 + tp]; r[dst + 2] = w[s2 + tp]; r[dst + 3] = w[s3 + tp]; r[dst + 4] = w[s4 + tp];
                         }
+                    } else {
+                        for (int tp = 0; tp < kvol; tp++, dst += MR)
+                            for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol + tp];
                     }
                 }
         });
