@@ -104,4 +104,15 @@ class CpuConvTest {
         Parallel.setThreads(2);
         check(2, 16, 80, v(3, 6, 16), v(3, 3, 3), params(v(1, 2, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
     }
+
+    @Test void fewInputChannelsScatterTheInputGradient() {
+        // cin <= 4, unit strides: grad-input as col = W^T dOut plus col2im; rows of 64 (whole pieces per row, taps
+        // summed along the row) and rows of 16 and 32 (pieces across rows)
+        check(1, 3, 8, v(2, 3, 64), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(2, 2, 6, v(2, 2, 128), v(3, 3, 5), params(v(1, 1, 1), v(2, 1, 4), v(0, 1, 4), v(1, 1, 2), 1));
+        check(1, 4, 7, v(3, 4, 32), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+        Parallel.setThreads(2);
+        check(2, 3, 9, v(3, 5, 64), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 1, 5, v(2, 3, 16), v(1, 3, 3), params(v(1, 1, 1), v(0, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+    }
 }

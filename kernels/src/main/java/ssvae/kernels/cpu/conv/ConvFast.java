@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.DotMicro;
 import ssvae.kernels.cpu.gemm.GatherMicro;
+import ssvae.kernels.cpu.gemm.SegmentMicro;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 import ssvae.tensor.ConvParams;
 import ssvae.tensor.CpuStorage;
@@ -51,8 +52,86 @@ public final class ConvFast {
 
     public static void backwardInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
         int[] st = prm.stride();
-        if (st[0] == 1 && st[1] == 1 && st[2] == 1) transposedForward(prm, gradOut, w, gradIn);
+        if (st[0] == 1 && st[1] == 1 && st[2] == 1 && prm.groups() == 1 && w.shape()[1] <= SCATTER_MAX_CIN
+                && ConvLowered.segmentable(gradOut.shape()[4], 1)) scatterInput(prm, gradOut, w, gradIn);
+        else if (st[0] == 1 && st[1] == 1 && st[2] == 1) transposedForward(prm, gradOut, w, gradIn);
         else col2im(prm, gradOut, w, gradIn);
+    }
+
+    /** Input channels up to which {@link #scatterInput} computes the input gradient. */
+    static final int SCATTER_MAX_CIN = 4;
+
+    /**
+     * Unit strides, few input channels (an RGB input layer), OW a multiple of V: per piece of NR output positions
+     * col[k, p] = sum_o W[o, k] dOut[o, p] (the segment kernel reading dOut rows in place, each element once), then
+     * added into a zero-padded input gradient at pos[p] + tap[k] (col2im), which is cropped at the end. Reading the
+     * many-channel output gradient once, in order, is what matters here: the transposed correlation would pad it and
+     * read it 27 times from far apart.
+     */
+    static void scatterInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
+        ConvGeom g = new ConvGeom(prm, gradIn.shape(), w.shape(), gradOut.shape());
+        float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
+        int V = ConvLowered.V, kr = roundUp(g.k, MR), tiles = kr / MR, P = g.p, lastSeg = P - V;
+        int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2], vol = g.cg * dp * hp * wp;
+        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        // A: W^T packed in MR-row slivers over the output-channel depth: pa[(t * mg + o) * MR + r] = w[o, t * MR + r]
+        float[] pa = new float[tiles * g.mg * MR];
+        for (int o = 0; o < g.mg; o++)
+            for (int k = 0; k < g.k; k++) pa[((k / MR) * g.mg + o) * MR + k % MR] = wa[w.offset() + o * g.k + k];
+        int[] dOff = new int[g.mg];
+        for (int o = 0; o < g.mg; o++) dOff[o] = o * P;
+        int slivers = (P + NR - 1) / NR, threads = Math.max(1, Math.min(Parallel.threads(), slivers));
+        // a piece of NR positions inside one output row (and a W kernel extent within one vector): the kw taps of a
+        // (c, i, j) row are summed in registers along the row before one read-modify-write of the gradient row, so
+        // no store has to forward into an overlapping, shifted load
+        int reach = (g.kw - 1) * g.dl[2], rows9 = g.k / g.kw;
+        boolean rowPieces = g.ow % NR == 0 && reach <= V;
+        int cs = NR + 2 * V;  // col row: V zeros, NR values, V zeros
+        for (int n = 0; n < g.n; n++) {
+            int gb = gradOut.offset() + n * g.cout * P;
+            // one padded accumulator per thread (pieces of neighbouring positions overlap through the kernel halo)
+            float[][] acc = new float[threads][];
+            Parallel.forEach(threads, th -> {
+                float[] gxp = new float[vol + 2 * NR], col = new float[kr * cs];
+                int s0 = (int) ((long) slivers * th / threads), s1 = (int) ((long) slivers * (th + 1) / threads);
+                for (int sl = s0; sl < s1; sl++) {
+                    int p0 = sl * NR, nr = Math.min(NR, P - p0);
+                    int b0 = gb + p0, b1 = gb + Math.min(p0 + V, lastSeg), b2 = gb + Math.min(p0 + 2 * V, lastSeg), b3 = gb + Math.min(p0 + 3 * V, lastSeg);
+                    for (int t = 0; t < tiles; t++)
+                        SegmentMicro.tile(0, g.mg, pa, t * g.mg * MR, ga, b0, b1, b2, b3, dOff, col, t * MR * cs + V, cs, false);
+                    if (rowPieces) {
+                        int base = pos[p0];
+                        for (int r = 0; r < rows9; r++) {
+                            int k0 = r * g.kw, d = base + tap[k0];
+                            for (int m = 0; m < NR + reach; m += V) {
+                                FloatVector v = FloatVector.fromArray(SgemmMicro.S, gxp, d + m);
+                                for (int l = 0; l < g.kw; l++)
+                                    v = v.add(FloatVector.fromArray(SgemmMicro.S, col, (k0 + l) * cs + V + m - l * g.dl[2]));
+                                v.intoArray(gxp, d + m);
+                            }
+                        }
+                        continue;
+                    }
+                    // col2im by V-runs: each lies in one output row, so it is contiguous in the padded gradient
+                    for (int j = 0; j < nr; j += V) {
+                        int base = pos[p0 + j];
+                        for (int k = 0; k < g.k; k++) {
+                            int d = base + tap[k];
+                            FloatVector.fromArray(SgemmMicro.S, gxp, d).add(FloatVector.fromArray(SgemmMicro.S, col, k * cs + V + j)).intoArray(gxp, d);
+                        }
+                    }
+                }
+                acc[th] = gxp;
+            });
+            float[] sum = acc[0];
+            for (int th = 1; th < threads; th++) {
+                float[] o = acc[th];
+                for (int i = 0; i < vol; i++) sum[i] += o[i];
+            }
+            float[] cropped = ConvGeom.pad(sum, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
+            System.arraycopy(cropped, 0, xa, gradIn.offset() + n * g.cin * g.inVol(), cropped.length);
+        }
     }
 
     /** Unit strides: gradIn = corr(pad(gradOut, (k-1)*dil - pad), flip(W) with in/out channels swapped). */
