@@ -145,12 +145,6 @@ public final class ConvFast {
         int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, np = roundUp(g.cg, NR);
         int[] tap = ConvGeom.tapOffsets(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         boolean seg = ConvLowered.segmentable(g.w, 1);
-        if (seg) {
-            // packTransposed keeps the taps in weight order: column (o, t) reads the flipped tap kvol - 1 - t
-            int[] flipped = new int[tap.length];
-            for (int o = 0; o < g.mg; o++) for (int t = 0; t < kvol; t++) flipped[o * kvol + t] = tap[o * kvol + kvol - 1 - t];
-            tap = flipped;
-        }
         int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {

@@ -46,8 +46,9 @@ final class ConvLowered {
 
     /**
      * The weights of the transposed convolution (grad-input as a forward correlation), packed like {@link #packRows}:
-     * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + t] (in/out channels swapped; the caller flips the
-     * taps in its offset table) for the group's mg output and cg input channels.
+     * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + kvol - 1 - t] (in/out channels swapped, taps flipped)
+     * for the group's mg output and cg input channels. (Flipping here rather than in the tap table keeps the kernel's
+     * source reads ascending, which the prefetchers need on large volumes.)
      */
     static float[] packTransposed(float[] w, int wOff, int mg, int cg, int kvol) {
         int nk = mg * kvol, mt = (cg + MR - 1) / MR;
@@ -57,15 +58,15 @@ final class ConvLowered {
         Parallel.forRange(mg, 1, (o0, o1) -> {
             for (int o = o0; o < o1; o++)
                 for (int t = 0; t < mt; t++) {
-                    int rows = Math.min(MR, cg - t * MR), dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol;
+                    int rows = Math.min(MR, cg - t * MR), dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol + kvol - 1;
                     if (rows == MR) {
                         int s1 = src + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
                         for (int tp = 0; tp < kvol; tp++, dst += MR) {
-                            r[dst] = w[src + tp]; r[dst + 1] = w[s1 + tp]; r[dst + 2] = w[s2 + tp]; r[dst + 3] = w[s3 + tp]; r[dst + 4] = w[s4 + tp];
+                            r[dst] = w[src - tp]; r[dst + 1] = w[s1 - tp]; r[dst + 2] = w[s2 - tp]; r[dst + 3] = w[s3 - tp]; r[dst + 4] = w[s4 - tp];
                         }
                     } else {
                         for (int tp = 0; tp < kvol; tp++, dst += MR)
-                            for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol + tp];
+                            for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol - tp];
                     }
                 }
         });
