@@ -82,8 +82,8 @@ final class ConvLowered {
                            float[] out, int outBase, int ldo, float[] bias, int biasOff) {
         if (m <= SegmentMicro3.ROWS) { forwardSeg3(src, srcBase, tap, pos, nk, pw, m, out, outBase, ldo, bias, biasOff); return; }
         int P = pos.length, slivers = (P + NR - 1) / NR, mt = (m + MR - 1) / MR;
-        // chunks of up to 32 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
-        int per = Math.max(SEG_SLIVERS, Math.min(32, (slivers + Parallel.threads() - 1) / Parallel.threads()));
+        // chunks of up to 64 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
+        int per = Math.max(SEG_SLIVERS, Math.min(64, (slivers + Parallel.threads() - 1) / Parallel.threads()));
         // one weight tile: each input row is used by a single tile, so walk the depth in short slices across many
         // slivers (the rows of a slice stay in L1) instead of deep slices per sliver
         int kc = mt == 1 ? SHORT_KC : KC;
