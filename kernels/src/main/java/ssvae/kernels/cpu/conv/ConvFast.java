@@ -225,7 +225,9 @@ public final class ConvFast {
             return;
         }
         float[][] gwt = new float[g.groups][kr * np];
-        int blocks = (tiles + WG_TILES - 1) / WG_TILES;
+        // one dOut^T sliver (at most NR output channels): no A reuse across slivers, so a larger C slab (fewer passes
+        // over dOut^T) wins; wider: WG_TILES, the slab of every sliver staying in L2
+        int tb = np <= NR ? WG_TILES_NARROW : WG_TILES, blocks = (tiles + tb - 1) / tb;
         for (int n = 0; n < g.n; n++) {
             float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             boolean first = n == 0, last = n == g.n - 1;
@@ -242,9 +244,9 @@ public final class ConvFast {
                 // taps are gathered once (A, L2) and each dOut^T sliver piece (B, WG_DEPTH x NR) stays in L1 while it
                 // meets every tile of the block
                 Parallel.forRange(blocks, 1, (b0, b1) -> {
-                    float[] pa = new float[WG_TILES * MR * WG_DEPTH];
+                    float[] pa = new float[tb * MR * WG_DEPTH];
                     for (int b = b0; b < b1; b++) {
-                        int t0 = b * WG_TILES, t1 = Math.min(tiles, t0 + WG_TILES);
+                        int t0 = b * tb, t1 = Math.min(tiles, t0 + tb);
                         for (int q0 = 0; q0 < g.p; q0 += WG_DEPTH) {
                             int q1 = Math.min(g.p, q0 + WG_DEPTH), kc = q1 - q0;
                             boolean accumulate = !first || q0 > 0;
@@ -267,8 +269,8 @@ public final class ConvFast {
         }
     }
 
-    /** Weight-gradient GEMM blocking: tap tiles per C block (rows WG_TILES * MR), positions per B sliver piece. */
-    static final int WG_TILES = Integer.getInteger("ssvae.wg.tiles", 24), WG_DEPTH = Integer.getInteger("ssvae.wg.depth", 128);
+    /** Weight-gradient GEMM blocking: tap tiles per C block (rows tiles * MR), positions per B sliver piece (measured on 64-512 channels). */
+    static final int WG_TILES = 24, WG_TILES_NARROW = 200, WG_DEPTH = 128;
 
     /** Largest lane-wise accumulator (floats) for which the dot-product weight gradient is used. */
     static final long DOT_MAX_ACC = 1L << 19;
