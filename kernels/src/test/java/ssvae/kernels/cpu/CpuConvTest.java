@@ -115,4 +115,18 @@ class CpuConvTest {
         check(2, 3, 9, v(3, 5, 64), v(3, 3, 3), ConvParams.simple(1, 1));
         check(1, 1, 5, v(2, 3, 16), v(1, 3, 3), params(v(1, 1, 1), v(0, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
     }
+
+    @Test void reusedScratchBuffersAreFullyOverwritten() {
+        // a large call leaves NaN in every reusable buffer (padded source, packed weights, dOut^T, accumulator);
+        // smaller calls after it must write every element they read, borders and padding rows included
+        Tensor x = Tensor.full(Float.NaN, DType.F32, Device.CPU, 1, 9, 4, 10, 32), w = Tensor.full(Float.NaN, DType.F32, Device.CPU, 70, 9, 3, 3, 3);
+        ConvParams p = ConvParams.simple(1, 1);
+        Tensor y = Tensor.full(Float.NaN, DType.F32, Device.CPU, 1, 70, 4, 10, 32);
+        CpuConv.forward(p, x, w, null, Tensor.empty(DType.F32, Device.CPU, 1, 70, 4, 10, 32));
+        CpuConv.backwardInput(p, y, w, Tensor.empty(DType.F32, Device.CPU, x.shape()));
+        CpuConv.backwardWeight(p, x, y, Tensor.empty(DType.F32, Device.CPU, w.shape()));
+        check(1, 7, 66, v(2, 5, 16), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 6, 9, v(3, 4, 16), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+        check(1, 3, 8, v(2, 3, 64), v(3, 3, 3), ConvParams.simple(1, 1));
+    }
 }

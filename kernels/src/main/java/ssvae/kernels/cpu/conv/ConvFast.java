@@ -35,19 +35,29 @@ public final class ConvFast {
         boolean seg = ConvLowered.segmentable(g.ow, g.s[2]);
         float[][] wt = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++)
-            wt[gr] = seg ? ConvLowered.packRows(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k)
+            wt[gr] = seg ? ConvLowered.packRows(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, weights(g.groups, ConvLowered.packedSize(g.mg, g.k)))
                     : ConvLowered.transposeWeights(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, np);
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
         int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
         for (int n = 0; n < g.n; n++) {
-            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             for (int gr = 0; gr < g.groups; gr++) {
                 int ob = out.offset() + (n * g.cout + gr * g.mg) * g.p, bo = bias == null ? 0 : bias.offset() + gr * g.mg;
                 if (seg) ConvLowered.forwardSeg(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], g.mg, oa, ob, g.p, ba, bo);
                 else ConvLowered.forward(xp, gr * g.cg * dp * hp * wp, tap, pos, g.k, wt[gr], np, g.mg, oa, ob, g.p, ba, bo);
             }
         }
+    }
+
+    /** The zero-padded source volume in the calling thread's reusable buffer. */
+    static float[] padSource(float[] a, int off, int c, int d, int h, int w, int[] before, int[] after) {
+        return ConvGeom.padInto(Scratch.floats(Scratch.Slot.SOURCE, ConvGeom.paddedSize(c, d, h, w, before, after)), 0, a, off, c, d, h, w, before, after);
+    }
+
+    /** A buffer for packed weights: the reusable one when a single group needs it, else a fresh one per group. */
+    static float[] weights(int groups, int size) {
+        return groups == 1 ? Scratch.floats(Scratch.Slot.WEIGHTS, size) : new float[size];
     }
 
     public static void backwardInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
@@ -129,8 +139,7 @@ public final class ConvFast {
                 float[] o = acc[th];
                 for (int i = 0; i < vol; i++) sum[i] += o[i];
             }
-            float[] cropped = ConvGeom.pad(sum, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
-            System.arraycopy(cropped, 0, xa, gradIn.offset() + n * g.cin * g.inVol(), cropped.length);
+            ConvGeom.padInto(xa, gradIn.offset() + n * g.cin * g.inVol(), sum, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
         }
     }
 
@@ -149,7 +158,7 @@ public final class ConvFast {
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {
             int wOff = w.offset() + gr * g.mg * g.cg * kvol;
-            if (seg) { wf[gr] = ConvLowered.packTransposed(wa, wOff, g.mg, g.cg, kvol); continue; }
+            if (seg) { wf[gr] = ConvLowered.packTransposed(wa, wOff, g.mg, g.cg, kvol, weights(g.groups, ConvLowered.packedSize(g.cg, nk))); continue; }
             // the transposed conv's weights wr[c][(o, i', j', l')] = w[o, c, kd-1-i', kh-1-j', kw-1-l']
             float[] wr = new float[g.cg * nk];
             for (int o = 0; o < g.mg; o++) for (int c = 0; c < g.cg; c++) {
@@ -159,7 +168,7 @@ public final class ConvFast {
             wf[gr] = ConvLowered.transposeWeights(wr, 0, g.cg, nk, np);
         }
         for (int n = 0; n < g.n; n++) {
-            float[] gp = ConvGeom.pad(ga, gradOut.offset() + n * g.cout * g.p, g.cout, g.od, g.oh, g.ow, before, after);
+            float[] gp = padSource(ga, gradOut.offset() + n * g.cout * g.p, g.cout, g.od, g.oh, g.ow, before, after);
             for (int gr = 0; gr < g.groups; gr++) {
                 int ob = gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol();
                 if (seg) ConvLowered.forwardSeg(gp, gr * g.mg * dp * hp * wp, tap, pos, nk, wf[gr], g.cg, xa, ob, g.inVol(), null, 0);
@@ -205,8 +214,7 @@ public final class ConvFast {
                     for (int k = 0; k < g.k; k++) gxp[base + tap[k]] += col[cb + k];
                 }
             }
-            float[] cropped = ConvGeom.pad(gxp, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
-            System.arraycopy(cropped, 0, xa, gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol(), cropped.length);
+            ConvGeom.padInto(xa, gradIn.offset() + (n * g.cin + gr * g.cg) * g.inVol(), gxp, 0, g.cg, dp, hp, wp, neg(g.pb), neg(g.pa));
         });
     }
 
@@ -224,17 +232,19 @@ public final class ConvFast {
             backwardWeightDot(g, x, gradOut, gradW, dp, hp, wp, tap, pos);
             return;
         }
-        float[][] gwt = new float[g.groups][kr * np];
+        float[][] gwt = new float[g.groups][];
+        for (int gr = 0; gr < g.groups; gr++) gwt[gr] = g.groups == 1 ? Scratch.floats(Scratch.Slot.ACCUMULATOR, kr * np) : new float[kr * np];
         // one dOut^T sliver (at most NR output channels): no A reuse across slivers, so a larger C slab (fewer passes
         // over dOut^T) wins; wider: WG_TILES, the slab of every sliver staying in L2
         int tb = np <= NR ? WG_TILES_NARROW : WG_TILES, blocks = (tiles + tb - 1) / tb;
         for (int n = 0; n < g.n; n++) {
-            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             boolean first = n == 0, last = n == g.n - 1;
             for (int gr = 0; gr < g.groups; gr++) {
                 int grf = gr;
                 // dOut^T in column slivers: gt[(o / NR) * P * NR + q * NR + o % NR] = dOut[o, q] (contiguous B slivers)
-                float[] gt = new float[g.p * np];
+                // every element a kernel reads is written (columns past mg of the last sliver are never read back)
+                float[] gt = Scratch.floats(Scratch.Slot.TRANSPOSED, g.p * np);
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p;
                 for (int sl = 0; sl < np; sl += NR)
                     Transpose.toSliver(ga, gb + sl * g.p, g.p, Math.min(NR, g.mg - sl), g.p, gt, sl * g.p, NR);
@@ -285,7 +295,7 @@ public final class ConvFast {
         int qr = 64 * V;  // positions per pass: keeps the dOut tile and the input rows it meets in L1/L2
         float[][] accs = new float[g.groups][mr * kr * V];
         for (int n = 0; n < g.n; n++) {
-            float[] xp = ConvGeom.pad(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             for (int gr = 0; gr < g.groups; gr++) {
                 int gb = gradOut.offset() + (n * g.cout + gr * g.mg) * g.p, xBase = gr * g.cg * dp * hp * wp, lastO = g.mg - 1, lastK = g.k - 1;
                 float[] acc = accs[gr];

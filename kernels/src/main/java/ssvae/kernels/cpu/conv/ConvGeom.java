@@ -27,17 +27,34 @@ final class ConvGeom {
      * with zeros around; a negative before/after crops instead.
      */
     static float[] pad(float[] src, int off, int c, int dd, int hh, int ww, int[] before, int[] after) {
+        return padInto(new float[paddedSize(c, dd, hh, ww, before, after)], 0, src, off, c, dd, hh, ww, before, after);
+    }
+
+    /** Floats of the padded (or cropped) volume of {@link #pad}. */
+    static int paddedSize(int c, int dd, int hh, int ww, int[] before, int[] after) {
+        return c * (dd + before[0] + after[0]) * (hh + before[1] + after[1]) * (ww + before[2] + after[2]);
+    }
+
+    /**
+     * {@link #pad} into r at rOff ({@link #paddedSize} floats, any contents): every element of the padded volume is
+     * written once, the interior copied and the border zero-filled. Returns r.
+     */
+    static float[] padInto(float[] r, int rOff, float[] src, int off, int c, int dd, int hh, int ww, int[] before, int[] after) {
         int dp = dd + before[0] + after[0], hp = hh + before[1] + after[1], wp = ww + before[2] + after[2];
-        float[] r = new float[c * dp * hp * wp];
-        int x0 = Math.max(0, -before[2]), x1 = Math.min(ww, wp - before[2]);
+        int x0 = Math.max(0, -before[2]), x1 = Math.min(ww, wp - before[2]), run = Math.max(0, x1 - x0);
+        int left = Math.max(0, before[2]), right = wp - left - run;
         for (int ch = 0; ch < c; ch++)
-            for (int z = Math.max(0, -before[0]); z < Math.min(dd, dp - before[0]); z++)
-                for (int y = Math.max(0, -before[1]); y < Math.min(hh, hp - before[1]); y++) {
-                    if (x1 <= x0) continue;
-                    int from = off + ((ch * dd + z) * hh + y) * ww + x0;
-                    int to = ((ch * dp + z + before[0]) * hp + y + before[1]) * wp + x0 + before[2];
-                    System.arraycopy(src, from, r, to, x1 - x0);
+            for (int zp = 0; zp < dp; zp++) {
+                int z = zp - before[0], plane = rOff + (ch * dp + zp) * hp * wp;
+                if (z < 0 || z >= dd) { java.util.Arrays.fill(r, plane, plane + hp * wp, 0f); continue; }
+                for (int yp = 0; yp < hp; yp++) {
+                    int y = yp - before[1], row = plane + yp * wp;
+                    if (y < 0 || y >= hh || run == 0) { java.util.Arrays.fill(r, row, row + wp, 0f); continue; }
+                    if (left > 0) java.util.Arrays.fill(r, row, row + left, 0f);
+                    System.arraycopy(src, off + ((ch * dd + z) * hh + y) * ww + x0, r, row + left, run);
+                    if (right > 0) java.util.Arrays.fill(r, row + left + run, row + wp, 0f);
                 }
+            }
         return r;
     }
 

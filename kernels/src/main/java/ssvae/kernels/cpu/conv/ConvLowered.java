@@ -22,10 +22,15 @@ final class ConvLowered {
     /** The segment kernel applies when every output row is a whole number of vectors read with unit stride. */
     static boolean segmentable(int ow, int strideW) { return strideW == 1 && ow % V == 0; }
 
+    /** Floats of a {@link #packRows} result for m rows of depth nk. */
+    static int packedSize(int m, int nk) { return (m + MR - 1) / MR * nk * MR; }
+
     /** Row-major [m][nk] weights (at wOff) packed as MR-row slivers [ceil(m/MR)][nk][MR], zero rows past m. */
-    static float[] packRows(float[] w, int wOff, int m, int nk) {
+    static float[] packRows(float[] w, int wOff, int m, int nk) { return packRows(w, wOff, m, nk, new float[packedSize(m, nk)]); }
+
+    /** {@link #packRows} into r (at least {@link #packedSize} long, any contents; every element written). */
+    static float[] packRows(float[] w, int wOff, int m, int nk, float[] r) {
         int mt = (m + MR - 1) / MR;
-        float[] r = new float[mt * nk * MR];
         Parallel.forRange(mt, 1, (t0, t1) -> {
             for (int t = t0; t < t1; t++) {
                 int rows = Math.min(MR, m - t * MR), dst = t * nk * MR, src = wOff + t * MR * nk;
@@ -36,6 +41,7 @@ final class ConvLowered {
                         r[dst] = w[src + kk]; r[dst + 1] = w[s1 + kk]; r[dst + 2] = w[s2 + kk]; r[dst + 3] = w[s3 + kk]; r[dst + 4] = w[s4 + kk];
                     }
                 } else {
+                    java.util.Arrays.fill(r, dst, dst + nk * MR, 0f);
                     for (int rr = 0; rr < rows; rr++)
                         for (int kk = 0, d = dst + rr, sr = src + rr * nk; kk < nk; kk++, d += MR) r[d] = w[sr + kk];
                 }
@@ -47,12 +53,13 @@ final class ConvLowered {
     /**
      * The weights of the transposed convolution (grad-input as a forward correlation), packed like {@link #packRows}:
      * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + kvol - 1 - t] (in/out channels swapped, taps flipped)
-     * for the group's mg output and cg input channels. (Flipping here rather than in the tap table keeps the kernel's
+     * for the group's mg output and cg input channels, into r ({@link #packedSize}(cg, mg * kvol) floats, any contents). (Flipping here rather than in the tap table keeps the kernel's
      * source reads ascending, which the prefetchers need on large volumes.)
      */
-    static float[] packTransposed(float[] w, int wOff, int mg, int cg, int kvol) {
+    static float[] packTransposed(float[] w, int wOff, int mg, int cg, int kvol, float[] r) {
         int nk = mg * kvol, mt = (cg + MR - 1) / MR;
-        float[] r = new float[mt * nk * MR];
+        // the padding rows of a partial last tile are zero
+        if (cg % MR != 0) java.util.Arrays.fill(r, (mt - 1) * nk * MR, mt * nk * MR, 0f);
         // output channel outermost: the source is read once in order; per (o, tile) a contiguous 5 x kvol block
         // is transposed into a contiguous kvol x 5 run
         Parallel.forRange(mg, 1, (o0, o1) -> {
