@@ -28,56 +28,65 @@ final class ConvLowered {
     /** Row-major [m][nk] weights (at wOff) packed as MR-row slivers [ceil(m/MR)][nk][MR], zero rows past m. */
     static float[] packRows(float[] w, int wOff, int m, int nk) { return packRows(w, wOff, m, nk, new float[packedSize(m, nk)]); }
 
-    /** {@link #packRows} into r (at least {@link #packedSize} long, any contents; every element written). */
+    /**
+     * {@link #packRows} into r (at least {@link #packedSize} long, any contents; every element written). Every tile,
+     * the partial last one included (through a zero-padded copy of its rows), goes through the same
+     * {@link #packTile}: a branch first taken late (a channel count not a multiple of MR after many that were) would
+     * otherwise send the compiled packer back to the interpreter for a while.
+     */
     static float[] packRows(float[] w, int wOff, int m, int nk, float[] r) {
-        int mt = (m + MR - 1) / MR;
-        Parallel.forRange(mt, 1, (t0, t1) -> {
-            for (int t = t0; t < t1; t++) {
-                int rows = Math.min(MR, m - t * MR), dst = t * nk * MR, src = wOff + t * MR * nk;
-                if (rows == MR) {
-                    // five sequential reads, one sequential write
-                    int s1 = src + nk, s2 = s1 + nk, s3 = s2 + nk, s4 = s3 + nk;
-                    for (int kk = 0; kk < nk; kk++, dst += MR) {
-                        r[dst] = w[src + kk]; r[dst + 1] = w[s1 + kk]; r[dst + 2] = w[s2 + kk]; r[dst + 3] = w[s3 + kk]; r[dst + 4] = w[s4 + kk];
-                    }
-                } else {
-                    java.util.Arrays.fill(r, dst, dst + nk * MR, 0f);
-                    for (int rr = 0; rr < rows; rr++)
-                        for (int kk = 0, d = dst + rr, sr = src + rr * nk; kk < nk; kk++, d += MR) r[d] = w[sr + kk];
-                }
-            }
+        int full = m / MR;
+        Parallel.forRange(full, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) packTile(w, wOff + t * MR * nk, nk, r, t * nk * MR);
         });
+        if (full * MR < m) {
+            float[] last = new float[MR * nk];
+            System.arraycopy(w, wOff + full * MR * nk, last, 0, (m - full * MR) * nk);
+            packTile(last, 0, nk, r, full * nk * MR);
+        }
         return r;
+    }
+
+    /** r[dst + kk * MR + rr] = w[src + rr * nk + kk]: five sequential reads, one sequential write. */
+    static void packTile(float[] w, int src, int nk, float[] r, int dst) {
+        int s1 = src + nk, s2 = s1 + nk, s3 = s2 + nk, s4 = s3 + nk;
+        for (int kk = 0; kk < nk; kk++, dst += MR) {
+            r[dst] = w[src + kk]; r[dst + 1] = w[s1 + kk]; r[dst + 2] = w[s2 + kk]; r[dst + 3] = w[s3 + kk]; r[dst + 4] = w[s4 + kk];
+        }
     }
 
     /**
      * The weights of the transposed convolution (grad-input as a forward correlation), packed like {@link #packRows}:
      * row c, column (o, t) holds w[wOff + (o * cg + c) * kvol + kvol - 1 - t] (in/out channels swapped, taps flipped)
-     * for the group's mg output and cg input channels, into r ({@link #packedSize}(cg, mg * kvol) floats, any contents). (Flipping here rather than in the tap table keeps the kernel's
-     * source reads ascending, which the prefetchers need on large volumes.)
+     * for the group's mg output and cg input channels, into r ({@link #packedSize}(cg, mg * kvol) floats, any contents).
+     * (Flipping here rather than in the tap table keeps the kernel's source reads ascending, which the prefetchers
+     * need on large volumes.) As in {@link #packRows}, a partial last tile goes through the same code on a padded copy.
      */
     static float[] packTransposed(float[] w, int wOff, int mg, int cg, int kvol, float[] r) {
-        int nk = mg * kvol, mt = (cg + MR - 1) / MR;
-        // the padding rows of a partial last tile are zero
-        if (cg % MR != 0) java.util.Arrays.fill(r, (mt - 1) * nk * MR, mt * nk * MR, 0f);
+        int nk = mg * kvol, full = cg / MR;
         // output channel outermost: the source is read once in order; per (o, tile) a contiguous 5 x kvol block
         // is transposed into a contiguous kvol x 5 run
         Parallel.forRange(mg, 1, (o0, o1) -> {
             for (int o = o0; o < o1; o++)
-                for (int t = 0; t < mt; t++) {
-                    int rows = Math.min(MR, cg - t * MR), dst = (t * nk + o * kvol) * MR, src = wOff + (o * cg + t * MR) * kvol + kvol - 1;
-                    if (rows == MR) {
-                        int s1 = src + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
-                        for (int tp = 0; tp < kvol; tp++, dst += MR) {
-                            r[dst] = w[src - tp]; r[dst + 1] = w[s1 - tp]; r[dst + 2] = w[s2 - tp]; r[dst + 3] = w[s3 - tp]; r[dst + 4] = w[s4 - tp];
-                        }
-                    } else {
-                        for (int tp = 0; tp < kvol; tp++, dst += MR)
-                            for (int rr = 0; rr < rows; rr++) r[dst + rr] = w[src + rr * kvol - tp];
-                    }
-                }
+                for (int t = 0; t < full; t++) packFlippedBlock(w, wOff + (o * cg + t * MR) * kvol, kvol, r, (t * nk + o * kvol) * MR);
         });
+        if (full * MR < cg) {
+            int rows = cg - full * MR;
+            float[] block = new float[MR * kvol];
+            for (int o = 0; o < mg; o++) {
+                System.arraycopy(w, wOff + (o * cg + full * MR) * kvol, block, 0, rows * kvol);
+                packFlippedBlock(block, 0, kvol, r, (full * nk + o * kvol) * MR);
+            }
+        }
         return r;
+    }
+
+    /** r[dst + tp * MR + rr] = w[src + rr * kvol + kvol - 1 - tp]: a contiguous 5 x kvol block transposed and flipped. */
+    static void packFlippedBlock(float[] w, int src, int kvol, float[] r, int dst) {
+        int s0 = src + kvol - 1, s1 = s0 + kvol, s2 = s1 + kvol, s3 = s2 + kvol, s4 = s3 + kvol;
+        for (int tp = 0; tp < kvol; tp++, dst += MR) {
+            r[dst] = w[s0 - tp]; r[dst + 1] = w[s1 - tp]; r[dst + 2] = w[s2 - tp]; r[dst + 3] = w[s3 - tp]; r[dst + 4] = w[s4 - tp];
+        }
     }
 
     /**
