@@ -233,7 +233,10 @@ public final class ConvFast {
             return;
         }
         float[][] gwt = new float[g.groups][];
-        for (int gr = 0; gr < g.groups; gr++) gwt[gr] = g.groups == 1 ? Scratch.floats(Scratch.Slot.ACCUMULATOR, kr * np) : new float[kr * np];
+        // C rows ldc apart: np plus a vector, so the rows of a slab spread over the L1 sets (np = 512 floats would put
+        // every row of a transposed read in the same two sets)
+        int ldc = np + LDC_PAD;
+        for (int gr = 0; gr < g.groups; gr++) gwt[gr] = g.groups == 1 ? Scratch.floats(Scratch.Slot.ACCUMULATOR, kr * ldc) : new float[kr * ldc];
         // one dOut^T sliver (at most NR output channels): no A reuse across slivers, so a larger C slab (fewer passes
         // over dOut^T) wins; wider: WG_TILES, the slab of every sliver staying in L2
         int tb = np <= NR ? WG_TILES_NARROW : WG_TILES, blocks = (tiles + tb - 1) / tb;
@@ -267,11 +270,11 @@ public final class ConvFast {
                             for (int sl = 0; sl < np; sl += NR) {
                                 int bOff = (sl / NR) * g.p * NR + q0 * NR;
                                 for (int t = t0; t < t1; t++)
-                                    SgemmMicro.tileRows(kc, pa, (t - t0) * MR * WG_DEPTH, WG_DEPTH, gt, bOff, NR, acc, t * MR * np + sl, np, accumulate);
+                                    SgemmMicro.tileRows(kc, pa, (t - t0) * MR * WG_DEPTH, WG_DEPTH, gt, bOff, NR, acc, t * MR * ldc + sl, ldc, accumulate);
                             }
                         }
                         // after the last image the block's C slab (still in L2) is written to dW[o][k], transposed
-                        if (last) Transpose.columnsToRows(acc, t0 * MR * np, np, Math.min(g.k, t1 * MR) - t0 * MR, g.mg,
+                        if (last) Transpose.columnsToRows(acc, t0 * MR * ldc, ldc, Math.min(g.k, t1 * MR) - t0 * MR, g.mg,
                                 wa, gradW.offset() + grf * g.mg * g.k + t0 * MR, g.k);
                     }
                 });
@@ -280,7 +283,7 @@ public final class ConvFast {
     }
 
     /** Weight-gradient GEMM blocking: tap tiles per C block (rows tiles * MR), positions per B sliver piece (measured on 64-512 channels). */
-    static final int WG_TILES = 24, WG_TILES_NARROW = 200, WG_DEPTH = 128;
+    static final int WG_TILES = 24, WG_TILES_NARROW = 200, WG_DEPTH = 128, LDC_PAD = 16;
 
     /** Largest lane-wise accumulator (floats) for which the dot-product weight gradient is used. */
     static final long DOT_MAX_ACC = 1L << 19;
