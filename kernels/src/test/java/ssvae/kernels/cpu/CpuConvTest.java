@@ -114,6 +114,10 @@ class CpuConvTest {
         Parallel.setThreads(2);
         check(2, 3, 9, v(3, 5, 64), v(3, 3, 3), ConvParams.simple(1, 1));
         check(1, 1, 5, v(2, 3, 16), v(1, 3, 3), params(v(1, 1, 1), v(0, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+        // 1-3 input channels walk rings of padded output-gradient planes: padding beyond the kernel (a cropped ring),
+        // depth dilation, several threads over the planes
+        check(1, 2, 4, v(3, 4, 16), v(1, 3, 3), params(v(1, 1, 1), v(1, 2, 1), v(0, 0, 2), v(1, 1, 1), 1));
+        check(2, 3, 5, v(5, 3, 32), v(3, 3, 3), params(v(1, 1, 1), v(4, 1, 1), v(0, 1, 1), v(2, 1, 1), 1));
     }
 
     @Test void reusedScratchBuffersAreFullyOverwritten() {

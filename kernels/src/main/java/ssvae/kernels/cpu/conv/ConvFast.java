@@ -5,6 +5,7 @@ import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.DotMicro;
 import ssvae.kernels.cpu.gemm.GatherMicro;
 import ssvae.kernels.cpu.gemm.SegmentMicro;
+import ssvae.kernels.cpu.gemm.SegmentMicro3;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 import ssvae.tensor.ConvParams;
 import ssvae.tensor.CpuStorage;
@@ -62,10 +63,93 @@ public final class ConvFast {
 
     public static void backwardInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
         int[] st = prm.stride();
-        if (st[0] == 1 && st[1] == 1 && st[2] == 1 && prm.groups() == 1 && w.shape()[1] <= SCATTER_MAX_CIN
+        boolean unit = st[0] == 1 && st[1] == 1 && st[2] == 1, single = prm.groups() == 1;
+        if (unit && single && w.shape()[1] <= SegmentMicro3.ROWS && ConvLowered.segmentable(gradIn.shape()[4], 1)) slabInput(prm, gradOut, w, gradIn);
+        else if (unit && single && w.shape()[1] <= SCATTER_MAX_CIN
                 && ConvLowered.segmentable(gradOut.shape()[4], 1)) scatterInput(prm, gradOut, w, gradIn);
         else if (st[0] == 1 && st[1] == 1 && st[2] == 1) transposedForward(prm, gradOut, w, gradIn);
         else col2im(prm, gradOut, w, gradIn);
+    }
+
+    /** Output-gradient channels per pass of {@link #slabInput}. */
+    static final int SLAB_CHANNELS = 2;
+
+    /**
+     * Unit strides, 1 to 3 input channels, W a multiple of V: the transposed correlation of {@link #transposedForward}
+     * (3-row register tiles over the output-gradient channels x taps) in passes of SLAB_CHANNELS channels (2 measured
+     * best on 3 -> 32 channels, 128 x 128: the ring and the input-gradient plane both stay near L2). A pass
+     * keeps a ring of kernel-depth zero-padded planes of its channels (L2-sized) and walks the planes in order: each
+     * plane of the output gradient is copied once, channel plane by channel plane (long sequential runs), and every
+     * tap then reads from L2; the input gradient (few channels, cache-resident) accumulates across the passes. (A
+     * whole padded copy of a many-channel gradient of an RGB input layer outgrows L3, and each tap would read it
+     * from far apart.)
+     */
+    static void slabInput(ConvParams prm, Tensor gradOut, Tensor w, Tensor gradIn) {
+        ConvGeom g = new ConvGeom(prm, gradIn.shape(), w.shape(), gradOut.shape());
+        float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
+        int[] before = new int[3];
+        int[] ks = {g.kd, g.kh, g.kw};
+        for (int i = 0; i < 3; i++) before[i] = (ks[i] - 1) * g.dl[i] - g.pb[i];
+        int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, mg = g.mg, ob = Math.min(SLAB_CHANNELS, mg);
+        int span = (g.kd - 1) * g.dl[0] + 1, wp = g.w + (g.kw - 1) * g.dl[2], rowsS = g.h + (g.kh - 1) * g.dl[1];
+        int slot = ob * rowsS * wp, plane = g.h * g.w;
+        // packed transposed weights, depth ordered (o, taps): a pass over channels [o0, o0 + ob) is a depth range
+        float[] pw = ConvLowered.packTransposed(wa, w.offset(), mg, g.cg, kvol, weights(1, ConvLowered.packedSize(g.cg, nk)));
+        int[] pos = new int[plane];
+        for (int y = 0, q = 0; y < g.h; y++) for (int x = 0; x < g.w; x++) pos[q++] = y * wp + x;
+        int passes = (mg + ob - 1) / ob, threads = Math.max(1, Math.min(Parallel.threads(), g.d));
+        float[][] pwPass = new float[passes][];
+        for (int ps = 0; ps < passes; ps++) {
+            int d0 = ps * ob * kvol, dn = Math.min(ob, mg - ps * ob) * kvol;
+            pwPass[ps] = java.util.Arrays.copyOfRange(pw, d0 * MR, (d0 + dn) * MR);
+        }
+        for (int n = 0; n < g.n; n++) {
+            int gb = gradOut.offset() + n * g.cout * g.p, xb = gradIn.offset() + n * g.cin * g.inVol();
+            // threads take ranges of input-gradient planes (disjoint outputs), each with its own ring
+            Parallel.forEach(threads, th -> {
+                int z0 = g.d * th / threads, z1 = g.d * (th + 1) / threads;
+                float[] ring = new float[span * slot];
+                int[] loaded = new int[span], tap = new int[ob * kvol];
+                for (int ps = 0; ps < passes; ps++) {
+                    int o0 = ps * ob, oc = Math.min(ob, mg - o0), dn = oc * kvol;
+                    java.util.Arrays.fill(loaded, Integer.MIN_VALUE);
+                    for (int z = z0; z < z1; z++) {
+                        // the ring holds padded planes z .. z + span - 1 (padded plane zp in slot zp % span)
+                        for (int zp = z; zp < z + span; zp++) {
+                            int sl = zp % span;
+                            if (loaded[sl] == zp) continue;
+                            loaded[sl] = zp;
+                            fillSlabPlane(ga, gb, g, o0, oc, zp - before[0], -before[1], rowsS, wp, before[2], ring, sl * slot);
+                        }
+                        for (int o = 0, t = 0; o < oc; o++)
+                            for (int i = 0; i < g.kd; i++) {
+                                int base = ((z + i * g.dl[0]) % span) * slot + o * rowsS * wp;
+                                for (int j = 0; j < g.kh; j++) for (int l = 0; l < g.kw; l++)
+                                    tap[t++] = base + j * g.dl[1] * wp + l * g.dl[2];
+                            }
+                        // one depth slice per pass: the ring is in L2, so the tile's output rows are loaded once per pass
+                        ConvLowered.forwardSeg3(ring, 0, tap, pos, dn, pwPass[ps], g.cg, xa, xb + z * plane, g.inVol(), null, 0, ps > 0, dn);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * One ring plane of {@link #slabInput}: for channels [o0, o0 + oc), rows [r0, r0 + rows) of plane z of the output
+     * gradient (OW wide, after left zero columns, wp wide in all) at slab[off + (o * rows + r) * wp]; rows and planes
+     * outside the gradient are zeros. Only the rows inside are copied: the border columns and rows of the ring start
+     * zero and are never written with anything else.
+     */
+    static void fillSlabPlane(float[] ga, int gb, ConvGeom g, int o0, int oc, int z, int r0, int rows, int wp, int left, float[] slab, int off) {
+        int ow = g.ow, oh = g.oh;
+        if (z < 0 || z >= g.od) { java.util.Arrays.fill(slab, off, off + oc * rows * wp, 0f); return; }
+        int x0 = Math.max(0, -left), x1 = Math.min(ow, wp - left), run = Math.max(0, x1 - x0), lz = Math.max(0, left);
+        int y0 = Math.max(0, r0), y1 = Math.min(oh, r0 + rows);
+        for (int o = 0; o < oc; o++) {
+            int src = gb + (((o0 + o) * g.od + z) * oh) * ow + x0, dst = off + o * rows * wp + lz;
+            for (int y = y0; y < y1; y++) System.arraycopy(ga, src + y * ow, slab, dst + (y - r0) * wp, run);
+        }
     }
 
     /** Input channels up to which {@link #scatterInput} computes the input gradient. */

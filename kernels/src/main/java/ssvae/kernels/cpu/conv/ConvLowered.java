@@ -169,6 +169,12 @@ final class ConvLowered {
     /** {@link #forwardSeg} for m <= 3 rows with the 3 x 8-vector kernel, depth in short slices. */
     static void forwardSeg3(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
                             float[] out, int outBase, int ldo, float[] bias, int biasOff) {
+        forwardSeg3(src, srcBase, tap, pos, nk, pw, m, out, outBase, ldo, bias, biasOff, false, SLICE3);
+    }
+
+    /** As above, depth in slices of slice; with accumulate the result is added to out instead of replacing it. */
+    static void forwardSeg3(float[] src, int srcBase, int[] tap, int[] pos, int nk, float[] pw, int m,
+                            float[] out, int outBase, int ldo, float[] bias, int biasOff, boolean accumulate, int slice) {
         // short depth slices over few slivers: the input rows of a slice (about one channel's taps) and the output
         // rows of the chunk stay in L1 while every slice passes over them
         int nr3 = SegmentMicro3.NR3, P = pos.length, slivers = (P + nr3 - 1) / nr3, per = 8;
@@ -178,14 +184,15 @@ final class ConvLowered {
             int[] seg = new int[8];
             for (int ch = c0; ch < c1; ch++) {
                 int sl0 = ch * per, sl1 = Math.min(slivers, sl0 + per);
-                for (int k0 = 0; k0 < nk; k0 += SLICE3) {
-                    int k1 = Math.min(nk, k0 + SLICE3);
+                for (int k0 = 0; k0 < nk; k0 += slice) {
+                    int k1 = Math.min(nk, k0 + slice);
                     for (int sl = sl0; sl < sl1; sl++) {
                         int p0 = sl * nr3, nr = Math.min(nr3, P - p0), lastSeg = P - V;
                         for (int v = 0; v < 8; v++) seg[v] = srcBase + pos[Math.min(p0 + v * V, lastSeg)];
                         int cOff = outBase + p0;
-                        if (nr == nr3 && m == SegmentMicro3.ROWS) SegmentMicro3.tile(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, k0 > 0);
-                        else SegmentMicro3.edge(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, k0 > 0, m, nr, scratch);
+                        boolean acc = accumulate || k0 > 0;
+                        if (nr == nr3 && m == SegmentMicro3.ROWS) SegmentMicro3.tile(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, acc);
+                        else SegmentMicro3.edge(k0, k1, pw, k0 * MR, src, seg, tap, out, cOff, ldo, acc, m, nr, scratch);
                     }
                 }
                 if (bias != null) {
