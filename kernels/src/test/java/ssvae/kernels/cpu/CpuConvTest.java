@@ -133,4 +133,14 @@ class CpuConvTest {
         check(1, 6, 9, v(3, 4, 16), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
         check(1, 3, 8, v(2, 3, 64), v(3, 3, 3), ConvParams.simple(1, 1));
     }
+
+    @Test void fewTapsAndWideOutputsTakeTheBroadcastWeightGradient() {
+        // K <= 128 taps, cout a multiple of 32, rows a multiple of 64: dOut transposed in 16 x 16 blocks, 12 x 32
+        // tiles; a partial last chunk (P = 1920), a batch, groups, strides in D and H, dilation, two threads
+        check(2, 3, 32, v(3, 5, 128), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(1, 4, 64, v(2, 3, 64), v(3, 3, 3), params(v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), v(1, 1, 1), 2));
+        check(1, 2, 32, v(5, 7, 64), v(3, 3, 3), params(v(2, 2, 1), v(2, 1, 2), v(0, 1, 2), v(1, 1, 2), 1));
+        Parallel.setThreads(2);
+        check(1, 3, 64, v(3, 5, 128), v(3, 3, 3), ConvParams.simple(1, 1));
+    }
 }

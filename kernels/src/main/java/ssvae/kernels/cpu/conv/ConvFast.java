@@ -2,6 +2,7 @@ package ssvae.kernels.cpu.conv;
 
 import jdk.incubator.vector.FloatVector;
 import ssvae.kernels.cpu.Parallel;
+import ssvae.kernels.cpu.gemm.BroadcastMicro;
 import ssvae.kernels.cpu.gemm.DotMicro;
 import ssvae.kernels.cpu.gemm.GatherMicro;
 import ssvae.kernels.cpu.gemm.SegmentMicro;
@@ -312,6 +313,10 @@ public final class ConvFast {
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
         int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        if (Transpose16.SUPPORTED && g.s[2] == 1 && g.ow % NR == 0 && g.mg % BroadcastMicro.COLS == 0 && g.k <= BCAST_MAX_K) {
+            backwardWeightBroadcast(g, x, gradOut, gradW, dp, hp, wp, tap, pos);
+            return;
+        }
         if (ConvLowered.segmentable(g.ow, g.s[2]) && (long) roundUp(g.mg, 4) * kr * ConvLowered.V <= DOT_MAX_ACC) {
             backwardWeightDot(g, x, gradOut, gradW, dp, hp, wp, tap, pos);
             return;
@@ -368,6 +373,60 @@ public final class ConvFast {
 
     /** Weight-gradient GEMM blocking: tap tiles per C block (rows tiles * MR), positions per B sliver piece (measured on 64-512 channels). */
     static final int WG_TILES = 24, WG_TILES_NARROW = 200, WG_DEPTH = 128, LDC_PAD = 16;
+
+    /** Most taps (input channels x kernel volume) for {@link #backwardWeightBroadcast}: its A rows stay in L1. */
+    static final int BCAST_MAX_K = 128;
+    /** Positions per chunk of {@link #backwardWeightBroadcast}: dOut rows are read in runs this long. */
+    static final int BCAST_CHUNK = 1024;
+
+    /**
+     * Weight gradient for few taps (an RGB input layer: K = 3 * 27), output channels a multiple of 32, output rows a
+     * multiple of NR wide: dW^T[k][o] = sum_p col[k][p] dOut^T[p][o] with the output channels as the vector
+     * dimension. Per chunk of positions dOut is transposed to [position][channel] with 16 x 16 register transposes
+     * (its rows read in long runs); per piece of NR positions of one output row the K tap rows are copied from the
+     * padded input; 12 x 32 register tiles then read both from L1 and accumulate into dW^T (K x mg floats, in L1).
+     * Lane-wise dot products over the positions instead need an accumulator per lane that outgrows L1, and stream
+     * one operand from L2.
+     */
+    static void backwardWeightBroadcast(ConvGeom g, Tensor x, Tensor gradOut, Tensor gradW, int dp, int hp, int wp, int[] tap, int[] pos) {
+        float[] xa = f32(x), ga = f32(gradOut), wa = f32(gradW);
+        int V = ConvLowered.V, rows = BroadcastMicro.ROWS, kr = roundUp(g.k, rows), mg = g.mg, P = g.p, chunk = BCAST_CHUNK;
+        int chunks = (P + chunk - 1) / chunk, threads = Math.max(1, Math.min(Parallel.threads(), chunks));
+        float[][] sums = new float[g.groups][kr * mg];
+        for (int n = 0; n < g.n; n++) {
+            float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
+            for (int gr = 0; gr < g.groups; gr++) {
+                int gb = gradOut.offset() + (n * g.cout + gr * mg) * P, xBase = gr * g.cg * dp * hp * wp;
+                float[][] parts = new float[threads][];
+                Parallel.forEach(threads, th -> {
+                    // xP rows past K stay zero; gT holds a chunk of dOut^T
+                    float[] c = new float[kr * mg], xP = new float[kr * NR], gT = new float[chunk * mg];
+                    int c0 = chunks * th / threads, c1 = chunks * (th + 1) / threads;
+                    for (int ch = c0; ch < c1; ch++) {
+                        int q0 = ch * chunk, len = Math.min(chunk, P - q0);  // a multiple of NR (OW is)
+                        for (int o = 0; o < mg; o += 16)
+                            for (int j = 0; j < len; j += 16) Transpose16.block(ga, gb + o * P + q0 + j, P, gT, j * mg + o, mg);
+                        for (int pc = 0; pc < len; pc += NR) {
+                            int base = xBase + pos[q0 + pc];
+                            for (int k = 0; k < g.k; k++) {
+                                int src = base + tap[k], d = k * NR;
+                                for (int j = 0; j < NR; j += V) FloatVector.fromArray(SgemmMicro.S, xp, src + j).intoArray(xP, d + j);
+                            }
+                            for (int ob = 0; ob < mg; ob += BroadcastMicro.COLS)
+                                for (int t = 0; t < kr; t += rows)
+                                    BroadcastMicro.tile(NR, xP, t * NR, gT, pc * mg + ob, mg, c, t * mg + ob, mg, true);
+                        }
+                    }
+                    parts[th] = c;
+                });
+                float[] sum = sums[gr];
+                for (float[] part : parts) for (int i = 0; i < sum.length; i++) sum[i] += part[i];
+            }
+        }
+        for (int gr = 0; gr < g.groups; gr++)
+            for (int o = 0; o < mg; o++)
+                for (int k = 0; k < g.k; k++) wa[gradW.offset() + (gr * mg + o) * g.k + k] = sums[gr][k * mg + o];
+    }
 
     /** Largest lane-wise accumulator (floats) for which the dot-product weight gradient is used. */
     static final long DOT_MAX_ACC = 1L << 19;
