@@ -393,6 +393,9 @@ public final class ConvFast {
         int V = ConvLowered.V, rows = BroadcastMicro.ROWS, kr = roundUp(g.k, rows), mg = g.mg, P = g.p, chunk = BCAST_CHUNK;
         int chunks = (P + chunk - 1) / chunk, threads = Math.max(1, Math.min(Parallel.threads(), chunks));
         float[][] sums = new float[g.groups][kr * mg];
+        // a 3-wide kernel without W dilation: taps come in threes along one input row (copied once, read shifted)
+        boolean shifted = g.kw == 3 && g.dl[2] == 1;
+        int groups = g.k / 3;
         for (int n = 0; n < g.n; n++) {
             float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             for (int gr = 0; gr < g.groups; gr++) {
@@ -401,6 +404,7 @@ public final class ConvFast {
                 Parallel.forEach(threads, th -> {
                     // xP rows past K stay zero; gT holds a chunk of dOut^T
                     float[] c = new float[kr * mg], xP = new float[kr * NR], gT = new float[chunk * mg];
+                    float[] xQ = shifted ? new float[kr / 3 * BroadcastMicro.QS] : null;
                     int c0 = chunks * th / threads, c1 = chunks * (th + 1) / threads;
                     for (int ch = c0; ch < c1; ch++) {
                         int q0 = ch * chunk, len = Math.min(chunk, P - q0);  // a multiple of NR (OW is)
@@ -408,6 +412,19 @@ public final class ConvFast {
                             for (int j = 0; j < len; j += 16) Transpose16.block(ga, gb + o * P + q0 + j, P, gT, j * mg + o, mg);
                         for (int pc = 0; pc < len; pc += NR) {
                             int base = xBase + pos[q0 + pc];
+                            if (shifted) {
+                                // one input row per (c, i, j) with its 2-float halo; the 3 horizontal taps read it shifted
+                                int qs = BroadcastMicro.QS;
+                                for (int gi = 0; gi < groups; gi++) {
+                                    int src = base + tap[3 * gi], d = gi * qs;
+                                    for (int j = 0; j < NR; j += V) FloatVector.fromArray(SgemmMicro.S, xp, src + j).intoArray(xQ, d + j);
+                                    xQ[d + NR] = xp[src + NR]; xQ[d + NR + 1] = xp[src + NR + 1];
+                                }
+                                for (int ob = 0; ob < mg; ob += BroadcastMicro.COLS)
+                                    for (int t = 0; t < kr; t += rows)
+                                        BroadcastMicro.tileShifted(NR, xQ, t / 3 * qs, gT, pc * mg + ob, mg, c, t * mg + ob, mg, true);
+                                continue;
+                            }
                             for (int k = 0; k < g.k; k++) {
                                 int src = base + tap[k], d = k * NR;
                                 for (int j = 0; j < NR; j += V) FloatVector.fromArray(SgemmMicro.S, xp, src + j).intoArray(xP, d + j);

@@ -75,4 +75,69 @@ public final class BroadcastMicro {
         c100.intoArray(c, cOff + 10 * ldc); c101.intoArray(c, cOff + 10 * ldc + V);
         c110.intoArray(c, cOff + 11 * ldc); c111.intoArray(c, cOff + 11 * ldc + V);
     }
+
+    /** Row pitch of the grouped A layout of {@link #tileShifted}. */
+    public static final int QS = 80;
+
+    /**
+     * As {@link #tile} with A rows r = 3 * gi + l read at a[aOff + gi * QS + l + k] (gi < 4, l < 3): four rows of
+     * QS floats, each seen at shifts 0, 1, 2, the three horizontal taps of a 3-wide kernel over one input row.
+     */
+    public static void tileShifted(int kc, float[] a, int aOff, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean acc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z;
+        FloatVector c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z;
+        FloatVector c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z;
+        FloatVector c70 = z, c71 = z;
+        FloatVector c80 = z, c81 = z;
+        FloatVector c90 = z, c91 = z;
+        FloatVector c100 = z, c101 = z;
+        FloatVector c110 = z, c111 = z;
+        for (int k = 0, bi = bOff; k < kc; k++, bi += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + V);
+            int ai = aOff + k;
+            FloatVector w0 = FloatVector.broadcast(S, a[ai]); c00 = b0.fma(w0, c00); c01 = b1.fma(w0, c01);
+            FloatVector w1 = FloatVector.broadcast(S, a[ai + 1]); c10 = b0.fma(w1, c10); c11 = b1.fma(w1, c11);
+            FloatVector w2 = FloatVector.broadcast(S, a[ai + 2]); c20 = b0.fma(w2, c20); c21 = b1.fma(w2, c21);
+            FloatVector w3 = FloatVector.broadcast(S, a[ai + 1 * QS]); c30 = b0.fma(w3, c30); c31 = b1.fma(w3, c31);
+            FloatVector w4 = FloatVector.broadcast(S, a[ai + 1 * QS + 1]); c40 = b0.fma(w4, c40); c41 = b1.fma(w4, c41);
+            FloatVector w5 = FloatVector.broadcast(S, a[ai + 1 * QS + 2]); c50 = b0.fma(w5, c50); c51 = b1.fma(w5, c51);
+            FloatVector w6 = FloatVector.broadcast(S, a[ai + 2 * QS]); c60 = b0.fma(w6, c60); c61 = b1.fma(w6, c61);
+            FloatVector w7 = FloatVector.broadcast(S, a[ai + 2 * QS + 1]); c70 = b0.fma(w7, c70); c71 = b1.fma(w7, c71);
+            FloatVector w8 = FloatVector.broadcast(S, a[ai + 2 * QS + 2]); c80 = b0.fma(w8, c80); c81 = b1.fma(w8, c81);
+            FloatVector w9 = FloatVector.broadcast(S, a[ai + 3 * QS]); c90 = b0.fma(w9, c90); c91 = b1.fma(w9, c91);
+            FloatVector w10 = FloatVector.broadcast(S, a[ai + 3 * QS + 1]); c100 = b0.fma(w10, c100); c101 = b1.fma(w10, c101);
+            FloatVector w11 = FloatVector.broadcast(S, a[ai + 3 * QS + 2]); c110 = b0.fma(w11, c110); c111 = b1.fma(w11, c111);
+        }
+        if (acc) {
+            c00 = c00.add(FloatVector.fromArray(S, c, cOff)); c01 = c01.add(FloatVector.fromArray(S, c, cOff + V));
+            c10 = c10.add(FloatVector.fromArray(S, c, cOff + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, cOff + ldc + V));
+            c20 = c20.add(FloatVector.fromArray(S, c, cOff + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, cOff + 2 * ldc + V));
+            c30 = c30.add(FloatVector.fromArray(S, c, cOff + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, cOff + 3 * ldc + V));
+            c40 = c40.add(FloatVector.fromArray(S, c, cOff + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, cOff + 4 * ldc + V));
+            c50 = c50.add(FloatVector.fromArray(S, c, cOff + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, cOff + 5 * ldc + V));
+            c60 = c60.add(FloatVector.fromArray(S, c, cOff + 6 * ldc)); c61 = c61.add(FloatVector.fromArray(S, c, cOff + 6 * ldc + V));
+            c70 = c70.add(FloatVector.fromArray(S, c, cOff + 7 * ldc)); c71 = c71.add(FloatVector.fromArray(S, c, cOff + 7 * ldc + V));
+            c80 = c80.add(FloatVector.fromArray(S, c, cOff + 8 * ldc)); c81 = c81.add(FloatVector.fromArray(S, c, cOff + 8 * ldc + V));
+            c90 = c90.add(FloatVector.fromArray(S, c, cOff + 9 * ldc)); c91 = c91.add(FloatVector.fromArray(S, c, cOff + 9 * ldc + V));
+            c100 = c100.add(FloatVector.fromArray(S, c, cOff + 10 * ldc)); c101 = c101.add(FloatVector.fromArray(S, c, cOff + 10 * ldc + V));
+            c110 = c110.add(FloatVector.fromArray(S, c, cOff + 11 * ldc)); c111 = c111.add(FloatVector.fromArray(S, c, cOff + 11 * ldc + V));
+        }
+        c00.intoArray(c, cOff); c01.intoArray(c, cOff + V);
+        c10.intoArray(c, cOff + ldc); c11.intoArray(c, cOff + ldc + V);
+        c20.intoArray(c, cOff + 2 * ldc); c21.intoArray(c, cOff + 2 * ldc + V);
+        c30.intoArray(c, cOff + 3 * ldc); c31.intoArray(c, cOff + 3 * ldc + V);
+        c40.intoArray(c, cOff + 4 * ldc); c41.intoArray(c, cOff + 4 * ldc + V);
+        c50.intoArray(c, cOff + 5 * ldc); c51.intoArray(c, cOff + 5 * ldc + V);
+        c60.intoArray(c, cOff + 6 * ldc); c61.intoArray(c, cOff + 6 * ldc + V);
+        c70.intoArray(c, cOff + 7 * ldc); c71.intoArray(c, cOff + 7 * ldc + V);
+        c80.intoArray(c, cOff + 8 * ldc); c81.intoArray(c, cOff + 8 * ldc + V);
+        c90.intoArray(c, cOff + 9 * ldc); c91.intoArray(c, cOff + 9 * ldc + V);
+        c100.intoArray(c, cOff + 10 * ldc); c101.intoArray(c, cOff + 10 * ldc + V);
+        c110.intoArray(c, cOff + 11 * ldc); c111.intoArray(c, cOff + 11 * ldc + V);
+    }
 }
