@@ -118,18 +118,16 @@ final class ConvLowered {
                             int s0 = srcBase + pos[p0], s1 = srcBase + pos[Math.min(p0 + V, lastSeg)];
                             int s2 = srcBase + pos[Math.min(p0 + 2 * V, lastSeg)], s3 = srcBase + pos[Math.min(p0 + 3 * V, lastSeg)];
                             int cOff = outBase + t * MR * ldo + p0;
-                            if (mr == MR && nr == NR) SegmentMicro.tile(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0);
-                            else SegmentMicro.edge(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, mr, nr, scratch);
+                            // the bias enters as the accumulators' start on the first depth slice
+                            if (mr == MR && nr == NR) SegmentMicro.tile(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, bias, biasOff + t * MR);
+                            else SegmentMicro.edge(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, mr, nr, scratch, bias, biasOff + t * MR);
                         }
                     }
                 }
-                if (bias != null) {
+                if (nk == 0) {
+                    // no depth (no input channels): the output is the bias, or zero
                     int p0 = sl0 * NR, p1 = Math.min(P, sl1 * NR);
-                    for (int o = 0; o < m; o++) {
-                        float b = bias[biasOff + o];
-                        int ob = outBase + o * ldo;
-                        for (int q = p0; q < p1; q++) out[ob + q] += b;
-                    }
+                    for (int o = 0; o < m; o++) java.util.Arrays.fill(out, outBase + o * ldo + p0, outBase + o * ldo + p1, bias == null ? 0f : bias[biasOff + o]);
                 }
             }
         });
