@@ -143,4 +143,28 @@ class CpuConvTest {
         Parallel.setThreads(2);
         check(1, 3, 64, v(3, 5, 128), v(3, 3, 3), ConvParams.simple(1, 1));
     }
+
+    @Test void randomShapesAgreeWithTheReference() {
+        // a seeded sweep over the shape classes the fast paths pick from: few or many channels (1-6, 16-64), output
+        // channels that are and are not multiples of 16 and 32, rows of 16 to 128, kernels 1 to 3 with padding,
+        // stride and dilation mixes, batches, groups, one and two threads
+        java.util.Random r = new java.util.Random(20261121);
+        int[] cins = {1, 2, 3, 4, 5, 6, 16}, couts = {3, 8, 16, 32, 33, 64}, ws = {7, 16, 32, 48, 64, 128};
+        for (int i = 0; i < 40; i++) {
+            Parallel.setThreads(1 + r.nextInt(2));
+            int groups = r.nextInt(4) == 0 ? 2 : 1;
+            int cin = cins[r.nextInt(cins.length)] * groups, cout = couts[r.nextInt(couts.length)] * groups;
+            int[] k = v(1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3));
+            int[] st = r.nextInt(3) == 0 ? v(1 + r.nextInt(2), 1 + r.nextInt(2), 1) : v(1, 1, 1);
+            int[] dil = r.nextInt(4) == 0 ? v(1 + r.nextInt(2), 1, 1 + r.nextInt(2)) : v(1, 1, 1);
+            int[] pb = new int[3], pa = new int[3];
+            for (int a = 0; a < 3; a++) { int half = (k[a] - 1) * dil[a]; pb[a] = r.nextInt(half + 2); pa[a] = half - Math.min(half, pb[a]) + r.nextInt(2); }
+            int[] in = v(1 + r.nextInt(3), 2 + r.nextInt(3), ws[r.nextInt(ws.length)]);
+            // W chosen so that, with the padding, the output row width stays a multiple of 16 most of the time
+            in[2] = Math.max(1, in[2] - pb[2] - pa[2] + (k[2] - 1) * dil[2]);
+            ConvParams p = params(st, pb, pa, dil, groups);
+            if (p.outSize(0, in[0], k[0]) < 1 || p.outSize(1, in[1], k[1]) < 1 || p.outSize(2, in[2], k[2]) < 1) continue;
+            check(1 + r.nextInt(2), cin, cout, in, k, p);
+        }
+    }
 }
