@@ -28,8 +28,8 @@ public final class ConvFast {
             wt[gr] = seg ? ConvLowered.packRows(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, weights(g.groups, ConvLowered.packedSize(g.mg, g.k)))
                     : ConvLowered.transposeWeights(wa, w.offset() + gr * g.mg * g.k, g.mg, g.k, np);
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
-        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
-        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        int[] tap = ConvGeom.taps(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positions(g.od, g.oh, g.ow, g.s, hp, wp);
         for (int n = 0; n < g.n; n++) {
             float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             for (int gr = 0; gr < g.groups; gr++) {

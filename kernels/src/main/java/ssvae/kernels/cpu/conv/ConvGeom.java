@@ -68,6 +68,39 @@ final class ConvGeom {
         return r;
     }
 
+    /** Tables kept per thread: a training step meets the same few geometries again and again. */
+    private static final int TABLE_CACHE = 16;
+    private static final ThreadLocal<java.util.LinkedHashMap<String, java.lang.ref.SoftReference<int[]>>> TABLES =
+            ThreadLocal.withInitial(() -> new java.util.LinkedHashMap<>(32, 0.75f, true) {
+                @Override protected boolean removeEldestEntry(java.util.Map.Entry<String, java.lang.ref.SoftReference<int[]>> e) {
+                    return size() > TABLE_CACHE;
+                }
+            });
+
+    /** A table from the calling thread's cache, built on a miss. The caller must not modify it. */
+    private static int[] cached(String key, java.util.function.Supplier<int[]> build) {
+        var map = TABLES.get();
+        var ref = map.get(key);
+        int[] t = ref == null ? null : ref.get();
+        if (t == null) {
+            t = build.get();
+            map.put(key, new java.lang.ref.SoftReference<>(t));
+        }
+        return t;
+    }
+
+    /** {@link #tapOffsets}, shared through a per-thread cache (read-only). */
+    static int[] taps(int c, int kd, int kh, int kw, int[] dil, int dp, int hp, int wp) {
+        return cached("t" + c + ',' + kd + ',' + kh + ',' + kw + ',' + dil[0] + ',' + dil[1] + ',' + dil[2] + ',' + dp + ',' + hp + ',' + wp,
+                () -> tapOffsets(c, kd, kh, kw, dil, dp, hp, wp));
+    }
+
+    /** {@link #positionOffsets}, shared through a per-thread cache (read-only). */
+    static int[] positions(int od, int oh, int ow, int[] stride, int hp, int wp) {
+        return cached("p" + od + ',' + oh + ',' + ow + ',' + stride[0] + ',' + stride[1] + ',' + stride[2] + ',' + hp + ',' + wp,
+                () -> positionOffsets(od, oh, ow, stride, hp, wp));
+    }
+
     /** Offsets of the first tap of each output position (z, y, x) in a padded volume, for the given strides. */
     static int[] positionOffsets(int od, int oh, int ow, int[] stride, int hp, int wp) {
         int[] r = new int[od * oh * ow];

@@ -50,8 +50,7 @@ final class ConvGradInput {
         int slot = ob * rowsS * wp, plane = g.h * g.w;
         // packed transposed weights, depth ordered (o, taps): a pass over channels [o0, o0 + ob) is a depth range
         float[] pw = ConvLowered.packTransposed(wa, w.offset(), mg, g.cg, kvol, weights(1, ConvLowered.packedSize(g.cg, nk)));
-        int[] pos = new int[plane];
-        for (int y = 0, q = 0; y < g.h; y++) for (int x = 0; x < g.w; x++) pos[q++] = y * wp + x;
+        int[] pos = ConvGeom.positions(1, g.h, g.w, new int[] {1, 1, 1}, rowsS, wp);
         int passes = (mg + ob - 1) / ob, threads = Math.max(1, Math.min(Parallel.threads(), g.d));
         float[][] pwPass = new float[passes][];
         for (int ps = 0; ps < passes; ps++) {
@@ -122,8 +121,8 @@ final class ConvGradInput {
         float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
         int V = ConvLowered.V, kr = roundUp(g.k, MR), tiles = kr / MR, P = g.p, lastSeg = P - V;
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2], vol = g.cg * dp * hp * wp;
-        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
-        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        int[] tap = ConvGeom.taps(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positions(g.od, g.oh, g.ow, g.s, hp, wp);
         // A: W^T packed in MR-row slivers over the output-channel depth: pa[(t * mg + o) * MR + r] = w[o, t * MR + r]
         float[] pa = new float[tiles * g.mg * MR];
         for (int o = 0; o < g.mg; o++)
@@ -191,9 +190,9 @@ final class ConvGradInput {
         for (int i = 0; i < 3; i++) { before[i] = (kk[i] - 1) * g.dl[i] - g.pb[i]; after[i] = (kk[i] - 1) * g.dl[i] - g.pa[i]; }
         int dp = g.od + before[0] + after[0], hp = g.oh + before[1] + after[1], wp = g.ow + before[2] + after[2];
         int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, np = roundUp(g.cg, NR);
-        int[] tap = ConvGeom.tapOffsets(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] tap = ConvGeom.taps(g.mg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
         boolean seg = ConvLowered.segmentable(g.w, 1);
-        int[] pos = ConvGeom.positionOffsets(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
+        int[] pos = ConvGeom.positions(g.d, g.h, g.w, new int[] {1, 1, 1}, hp, wp);
         float[][] wf = new float[g.groups][];
         for (int gr = 0; gr < g.groups; gr++) {
             int wOff = w.offset() + gr * g.mg * g.cg * kvol;
@@ -222,8 +221,8 @@ final class ConvGradInput {
         float[] ga = f32(gradOut), wa = f32(w), xa = f32(gradIn);
         int kp = roundUp(g.k, NR);
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
-        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
-        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        int[] tap = ConvGeom.taps(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positions(g.od, g.oh, g.ow, g.s, hp, wp);
         int[] chanOff = new int[g.mg];
         for (int o = 0; o < g.mg; o++) chanOff[o] = o * g.p;
         float[][] w2 = new float[g.groups][];

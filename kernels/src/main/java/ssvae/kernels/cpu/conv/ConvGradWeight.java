@@ -29,8 +29,8 @@ final class ConvGradWeight {
         float[] xa = f32(x), ga = f32(gradOut), wa = f32(gradW);
         int np = roundUp(g.mg, NR), kr = roundUp(g.k, MR), tiles = kr / MR;
         int dp = g.d + g.pb[0] + g.pa[0], hp = g.h + g.pb[1] + g.pa[1], wp = g.w + g.pb[2] + g.pa[2];
-        int[] tap = ConvGeom.tapOffsets(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
-        int[] pos = ConvGeom.positionOffsets(g.od, g.oh, g.ow, g.s, hp, wp);
+        int[] tap = ConvGeom.taps(g.cg, g.kd, g.kh, g.kw, g.dl, dp, hp, wp);
+        int[] pos = ConvGeom.positions(g.od, g.oh, g.ow, g.s, hp, wp);
         if (Transpose16.SUPPORTED && g.s[2] == 1 && g.ow % NR == 0 && g.mg % BroadcastMicro.COLS == 0 && g.k <= BCAST_MAX_K) {
             backwardWeightBroadcast(g, x, gradOut, gradW, dp, hp, wp, tap, pos);
             return;
