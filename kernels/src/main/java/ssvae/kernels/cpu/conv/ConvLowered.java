@@ -186,6 +186,11 @@ final class ConvLowered {
                     int k1 = Math.min(nk, k0 + slice);
                     for (int sl = sl0; sl < sl1; sl++) {
                         int p0 = sl * nr3, nr = Math.min(nr3, P - p0), lastSeg = P - V;
+                        if (nr == nr3 && m == SegmentMicro3.ROWS && pos[p0 + nr3 - 1] == pos[p0] + nr3 - 1) {
+                            // the whole piece is one contiguous run of the source
+                            SegmentMicro3.tileRun(k0, k1, pw, k0 * MR, src, srcBase + pos[p0], tap, out, outBase + p0, ldo, accumulate || k0 > 0);
+                            continue;
+                        }
                         for (int v = 0; v < 8; v++) seg[v] = srcBase + pos[Math.min(p0 + v * V, lastSeg)];
                         int cOff = outBase + p0;
                         boolean acc = accumulate || k0 > 0;
