@@ -46,7 +46,7 @@ final class ConvGradWeight {
         for (int gr = 0; gr < g.groups; gr++) gwt[gr] = g.groups == 1 ? Scratch.floats(Scratch.Slot.ACCUMULATOR, kr * ldc) : new float[kr * ldc];
         // one dOut^T sliver (at most NR output channels): no A reuse across slivers, so a larger C slab (fewer passes
         // over dOut^T) wins; wider: WG_TILES, the slab of every sliver staying in L2
-        int tb = np <= NR ? WG_TILES_NARROW : WG_TILES, blocks = (tiles + tb - 1) / tb;
+        int tb = ConvLowered.balanced(tiles, np <= NR ? WG_TILES_NARROW : WG_TILES, Parallel.threads()), blocks = (tiles + tb - 1) / tb;
         for (int n = 0; n < g.n; n++) {
             float[] xp = padSource(xa, x.offset() + n * g.cin * g.inVol(), g.cin, g.d, g.h, g.w, g.pb, g.pa);
             boolean first = n == 0, last = n == g.n - 1;

@@ -25,6 +25,16 @@ final class ConvLowered {
     /** Floats of a {@link #packRows} result for m rows of depth nk. */
     static int packedSize(int m, int nk) { return (m + MR - 1) / MR * nk * MR; }
 
+    /**
+     * A block size of at most max for n items such that the blocks divide evenly over the threads (their count a
+     * multiple of threads, sizes within one of each other): 17 blocks of 64 on two threads would leave one idle
+     * for a sixteenth of the run.
+     */
+    static int balanced(int n, int max, int threads) {
+        int t = Math.max(1, threads), blocks = t * Math.max(1, (n + t * max - 1) / (t * max));
+        return Math.max(1, (n + blocks - 1) / blocks);
+    }
+
     /** Row-major [m][nk] weights (at wOff) packed as MR-row slivers [ceil(m/MR)][nk][MR], zero rows past m. */
     static float[] packRows(float[] w, int wOff, int m, int nk) { return packRows(w, wOff, m, nk, new float[packedSize(m, nk)]); }
 
@@ -99,7 +109,7 @@ final class ConvLowered {
         if (m <= SegmentMicro3.ROWS) { forwardSeg3(src, srcBase, tap, pos, nk, pw, m, out, outBase, ldo, bias, biasOff); return; }
         int P = pos.length, slivers = (P + NR - 1) / NR, mt = (m + MR - 1) / MR;
         // chunks of up to 64 slivers share each packed weight sliver (A traffic / chunk); at least one chunk per thread
-        int per = Math.max(SEG_SLIVERS, Math.min(64, (slivers + Parallel.threads() - 1) / Parallel.threads()));
+        int per = Math.max(SEG_SLIVERS, balanced(slivers, 64, Parallel.threads()));
         // one weight tile: each input row is used by a single tile, so walk the depth in short slices across many
         // slivers (the rows of a slice stay in L1) instead of deep slices per sliver
         int kc = mt == 1 ? SHORT_KC : KC;
