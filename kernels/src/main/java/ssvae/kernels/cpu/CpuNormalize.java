@@ -237,7 +237,7 @@ final class CpuNormalize {
             int c1 = Math.min(n, c0 + 1024), up = c0 + S.loopBound(c1 - c0), i = c0;
             FloatVector acc = FloatVector.zero(S);
             for (; i < up; i += L) acc = acc.add(FloatVector.fromArray(S, x, p + i));
-            float t = acc.reduceLanes(VectorOperators.ADD);
+            float t = Lanes.sum(acc);
             for (; i < c1; i++) t += x[p + i];
             s += t;
         }
@@ -252,7 +252,7 @@ final class CpuNormalize {
             int c1 = Math.min(n, c0 + 1024), up = c0 + S.loopBound(c1 - c0), i = c0;
             FloatVector acc = FloatVector.zero(S);
             for (; i < up; i += L) { FloatVector d = FloatVector.fromArray(S, x, p + i).sub(bm); acc = d.fma(d, acc); }
-            float t = acc.reduceLanes(VectorOperators.ADD);
+            float t = Lanes.sum(acc);
             for (; i < c1; i++) { float d = x[p + i] - m; t += d * d; }
             s += t;
         }
@@ -279,7 +279,7 @@ final class CpuNormalize {
                 v1 = gv.fma(xv.sub(bm), v1);
                 if (l2) v2 = xv.fma(xv, v2);
             }
-            float t0 = v0.reduceLanes(VectorOperators.ADD), t1 = v1.reduceLanes(VectorOperators.ADD), t2 = v2.reduceLanes(VectorOperators.ADD);
+            float t0 = Lanes.sum(v0), t1 = Lanes.sum(v1), t2 = Lanes.sum(v2);
             for (; i < c1; i++) { float gv = g[gp + i], xv = x[xp + i]; t0 += gv; t1 += gv * (xv - m); t2 += xv * xv; }
             a0 += t0; a1 += t1; a2 += t2;
         }

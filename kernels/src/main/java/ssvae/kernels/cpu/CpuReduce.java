@@ -155,7 +155,7 @@ public final class CpuReduce {
                 v3 = v3.add(FloatVector.fromArray(S, a, base + j + 3 * L));
             }
             for (; j + L <= blk; j += L) v0 = v0.add(FloatVector.fromArray(S, a, base + j));
-            double t = v0.add(v1).add(v2.add(v3)).reduceLanes(VectorOperators.ADD);
+            double t = Lanes.sum(v0.add(v1).add(v2.add(v3)));
             for (; j < blk; j++) t += a[base + j];
             total += t;
         }

@@ -125,7 +125,7 @@ final class CpuSoftmax {
                 if (!log) e.intoArray(y, yb + j);
                 acc = acc.add(e);
             }
-            float t = acc.reduceLanes(VectorOperators.ADD);
+            float t = Lanes.sum(acc);
             for (; j < c1; j++) { float e = (float) Math.exp(x[xb + j] - m); if (!log) y[yb + j] = e; t += e; }
             sum += t;
         }
@@ -203,7 +203,7 @@ final class CpuSoftmax {
             FloatVector gv = FloatVector.fromArray(S, g, gb + i);
             acc = log ? acc.add(gv) : gv.fma(FloatVector.fromArray(S, y, yb + i), acc);
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        double s = Lanes.sum(acc);
         for (; i < n; i++) s += log ? g[gb + i] : g[gb + i] * y[yb + i];
         float sf = (float) s;
         FloatVector bs = FloatVector.broadcast(S, sf);

@@ -8,8 +8,15 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** No-grad causal convolutions over time slices (one output frame per call) give the single-call result. */
+/**
+ * No-grad causal convolutions over time slices (one output frame per call) give the single-call result, to F32
+ * rounding: the same kernels run at different times, and the Vector API's transcendental lanewise ops (exp in
+ * SiLU) may round differently by an ulp once the JIT has compiled them, so bit-for-bit equality is not guaranteed
+ * (a slicing error shows as errors many orders larger).
+ */
 class SlicedConvTest {
+    static final double TOL = 1e-6;
+
     private static Tensor sliced(Supplier<Tensor> f) {
         long keep = CausalConv3d.sliceElements;
         CausalConv3d.sliceElements = 1;
@@ -23,16 +30,16 @@ class SlicedConvTest {
         try (var g = GradMode.noGrad()) {
             Tensor whole = m.encodeMoments(x);
             double e = ChunkedStreamTest.rel(sliced(() -> m.encodeMoments(x)), whole);
-            assertTrue(e < 1e-12, "sliced encoder rel err " + e);
+            assertTrue(e < TOL, "sliced encoder rel err " + e);
             Tensor z = whole.chunk(2, 1).get(0).contiguous();
             Tensor dec = m.decode(z);
             e = ChunkedStreamTest.rel(sliced(() -> m.decode(z)), dec);
-            assertTrue(e < 1e-12, "sliced decoder rel err " + e);
+            assertTrue(e < TOL, "sliced decoder rel err " + e);
             if (encPlan != null) {
                 e = ChunkedStreamTest.rel(sliced(() -> m.encodeMomentsChunked(x, encPlan)), whole);
-                assertTrue(e < 1e-10, "sliced chunked encoder rel err " + e);
+                assertTrue(e < TOL, "sliced chunked encoder rel err " + e);
                 e = ChunkedStreamTest.rel(sliced(() -> m.decodeChunked(z, decPlan)), dec);
-                assertTrue(e < 1e-10, "sliced chunked decoder rel err " + e);
+                assertTrue(e < TOL, "sliced chunked decoder rel err " + e);
             }
         }
     }
