@@ -129,9 +129,17 @@ final class ConvLowered {
                             int s2 = srcBase + pos[Math.min(p0 + 2 * V, lastSeg)], s3 = srcBase + pos[Math.min(p0 + 3 * V, lastSeg)];
                             int cOff = outBase + t * MR * ldo + p0;
                             // the bias enters as the accumulators' start on the first depth slice
-                            if (mr == MR && nr == NR) SegmentMicro.tile(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, bias, biasOff + t * MR);
-                            else SegmentMicro.edge(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, mr, nr, scratch, bias, biasOff + t * MR);
+                            if (mr == MR && nr == NR) SegmentMicro.tile(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0);
+                            else SegmentMicro.edge(k0, k1, pw, aOff, src, s0, s1, s2, s3, tap, out, cOff, ldo, k0 > 0, mr, nr, scratch);
                         }
+                    }
+                }
+                if (bias != null) {
+                    int p0 = sl0 * NR, p1 = Math.min(P, sl1 * NR);
+                    for (int o = 0; o < m; o++) {
+                        float bv = bias[biasOff + o];
+                        int ob = outBase + o * ldo;
+                        for (int q = p0; q < p1; q++) out[ob + q] += bv;
                     }
                 }
                 if (nk == 0) {

@@ -18,18 +18,11 @@ public final class SegmentMicro {
 
     public static void tile(int d0, int d1, float[] pa, int aOff, float[] x, int s0, int s1, int s2, int s3, int[] dOff,
                             float[] c, int cOff, int ldc, boolean acc) {
-        tile(d0, d1, pa, aOff, x, s0, s1, s2, s3, dOff, c, cOff, ldc, acc, null, 0);
-    }
-
-    /** As above; when not accumulating and bias is given, row r starts from bias[bOff + r] instead of zero. */
-    public static void tile(int d0, int d1, float[] pa, int aOff, float[] x, int s0, int s1, int s2, int s3, int[] dOff,
-                            float[] c, int cOff, int ldc, boolean acc, float[] bias, int bOff) {
-        boolean b = !acc && bias != null;
-        FloatVector c00 = b ? FloatVector.broadcast(S, bias[bOff]) : FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
-        FloatVector c10 = b ? FloatVector.broadcast(S, bias[bOff + 1]) : c00, c11 = c10, c12 = c10, c13 = c10;
-        FloatVector c20 = b ? FloatVector.broadcast(S, bias[bOff + 2]) : c00, c21 = c20, c22 = c20, c23 = c20;
-        FloatVector c30 = b ? FloatVector.broadcast(S, bias[bOff + 3]) : c00, c31 = c30, c32 = c30, c33 = c30;
-        FloatVector c40 = b ? FloatVector.broadcast(S, bias[bOff + 4]) : c00, c41 = c40, c42 = c40, c43 = c40;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
+        FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        FloatVector c40 = c00, c41 = c00, c42 = c00, c43 = c00;
         int a = aOff;
         for (int d = d0; d < d1; d++, a += MR) {
             int o = dOff[d];
@@ -80,21 +73,13 @@ public final class SegmentMicro {
     /** Partial tile (mr rows, nr columns valid) through a MR x NR scratch buffer. */
     public static void edge(int d0, int d1, float[] pa, int aOff, float[] x, int s0, int s1, int s2, int s3, int[] dOff,
                             float[] c, int cOff, int ldc, boolean acc, int mr, int nr, float[] scratch) {
-        edge(d0, d1, pa, aOff, x, s0, s1, s2, s3, dOff, c, cOff, ldc, acc, mr, nr, scratch, null, 0);
-    }
-
-    /** As above; when not accumulating and bias is given, the mr valid rows start from bias[bOff + r]. */
-    public static void edge(int d0, int d1, float[] pa, int aOff, float[] x, int s0, int s1, int s2, int s3, int[] dOff,
-                            float[] c, int cOff, int ldc, boolean acc, int mr, int nr, float[] scratch, float[] bias, int bOff) {
         tile(d0, d1, pa, aOff, x, s0, s1, s2, s3, dOff, scratch, 0, NR, false);
-        boolean b = !acc && bias != null;
         if (nr == NR) {
             for (int r = 0; r < mr; r++) {
                 int o = cOff + r * ldc, s = r * NR;
                 for (int j = 0; j < NR; j += V) {
                     FloatVector v = FloatVector.fromArray(S, scratch, s + j);
                     if (acc) v = v.add(FloatVector.fromArray(S, c, o + j));
-                    else if (b) v = v.add(bias[bOff + r]);
                     v.intoArray(c, o + j);
                 }
             }
@@ -102,9 +87,8 @@ public final class SegmentMicro {
         }
         for (int r = 0; r < mr; r++) {
             int o = cOff + r * ldc, s = r * NR;
-            float add = b ? bias[bOff + r] : 0f;
             if (acc) for (int j = 0; j < nr; j++) c[o + j] += scratch[s + j];
-            else for (int j = 0; j < nr; j++) c[o + j] = scratch[s + j] + add;
+            else System.arraycopy(scratch, s, c, o, nr);
         }
     }
 }
