@@ -120,6 +120,16 @@ class CpuConvTest {
         check(2, 3, 5, v(5, 3, 32), v(3, 3, 3), params(v(1, 1, 1), v(4, 1, 1), v(0, 1, 1), v(2, 1, 1), 1));
     }
 
+    @Test void threeInputChannelsTakeTheRowPairInputGradient() {
+        // 3 input channels, even H, W a multiple of 64: two input-gradient rows per tile; kernel heights 1 to 3,
+        // W dilation, asymmetric padding, several passes over the output-gradient channels, two threads
+        check(1, 3, 4, v(3, 4, 64), v(3, 3, 3), ConvParams.simple(1, 1));
+        check(2, 3, 5, v(2, 6, 128), v(2, 2, 3), params(v(1, 1, 1), v(1, 0, 2), v(0, 1, 2), v(1, 1, 2), 1));
+        check(1, 3, 3, v(2, 2, 64), v(1, 1, 3), params(v(1, 1, 1), v(0, 0, 1), v(0, 0, 1), v(1, 1, 1), 1));
+        Parallel.setThreads(2);
+        check(1, 3, 7, v(4, 8, 64), v(3, 3, 3), params(v(1, 1, 1), v(2, 1, 1), v(0, 1, 1), v(1, 1, 1), 1));
+    }
+
     @Test void reusedScratchBuffersAreFullyOverwritten() {
         // a large call leaves NaN in every reusable buffer (padded source, packed weights, dOut^T, accumulator);
         // smaller calls after it must write every element they read, borders and padding rows included

@@ -3,7 +3,9 @@ package ssvae.kernels.cpu.conv;
 import jdk.incubator.vector.FloatVector;
 import ssvae.kernels.cpu.Parallel;
 import ssvae.kernels.cpu.gemm.GatherMicro;
+import ssvae.kernels.cpu.gemm.RowPairMicro;
 import ssvae.kernels.cpu.gemm.SegmentMicro;
+import ssvae.kernels.cpu.gemm.SegmentMicro3;
 import ssvae.kernels.cpu.gemm.SgemmMicro;
 import ssvae.tensor.ConvParams;
 import ssvae.tensor.Tensor;
@@ -31,7 +33,8 @@ final class ConvGradInput {
 
     /**
      * Unit strides, 1 to 3 input channels, W a multiple of V: the transposed correlation of {@link #transposedForward}
-     * (3-row register tiles over the output-gradient channels x taps) in passes of SLAB_CHANNELS channels (2 measured
+     * (register tiles of 3 channels x one row, or x two rows with {@link RowPairMicro}, over the output-gradient
+     * channels x taps) in passes of SLAB_CHANNELS channels (2 measured
      * best on 3 -> 32 channels, 128 x 128: the ring and the input-gradient plane both stay near L2). A pass
      * keeps a ring of kernel-depth zero-padded planes of its channels (L2-sized) and walks the planes in order: each
      * plane of the output gradient is copied once, channel plane by channel plane (long sequential runs), and every
@@ -48,14 +51,21 @@ final class ConvGradInput {
         int kvol = g.kd * g.kh * g.kw, nk = g.mg * kvol, mg = g.mg, ob = Math.min(SLAB_CHANNELS, mg);
         int span = (g.kd - 1) * g.dl[0] + 1, wp = g.w + (g.kw - 1) * g.dl[2], rowsS = g.h + (g.kh - 1) * g.dl[1];
         int slot = ob * rowsS * wp, plane = g.h * g.w;
-        // packed transposed weights, depth ordered (o, taps): a pass over channels [o0, o0 + ob) is a depth range
-        float[] pw = ConvLowered.packTransposed(wa, w.offset(), mg, g.cg, kvol, weights(1, ConvLowered.packedSize(g.cg, nk)));
         int[] pos = ConvGeom.positions(1, g.h, g.w, new int[] {1, 1, 1}, rowsS, wp);
         int passes = (mg + ob - 1) / ob, threads = Math.max(1, Math.min(Parallel.threads(), g.d));
+        // two input-gradient rows per tile (RowPairMicro) for 3 channels, unit H dilation, even H, W in whole tiles;
+        // otherwise one row per 3 x NR3 tile (forwardSeg3)
+        boolean pairs = g.cg == SegmentMicro3.ROWS && g.dl[1] == 1 && g.h % 2 == 0 && g.w % RowPairMicro.COLS == 0;
+        int[] items = pairs ? pairItems(g.kh, g.kw, g.dl[2], wp) : null, counts = {g.kw, (g.kh - 1) * g.kw, g.kw};
         float[][] pwPass = new float[passes][];
-        for (int ps = 0; ps < passes; ps++) {
-            int d0 = ps * ob * kvol, dn = Math.min(ob, mg - ps * ob) * kvol;
-            pwPass[ps] = java.util.Arrays.copyOfRange(pw, d0 * MR, (d0 + dn) * MR);
+        if (pairs) for (int ps = 0; ps < passes; ps++) pwPass[ps] = packPairs(wa, w.offset(), ps * ob, Math.min(ob, mg - ps * ob), g);
+        else {
+            // packed transposed weights, depth ordered (o, taps): a pass over channels [o0, o0 + ob) is a depth range
+            float[] pw = ConvLowered.packTransposed(wa, w.offset(), mg, g.cg, kvol, weights(1, ConvLowered.packedSize(g.cg, nk)));
+            for (int ps = 0; ps < passes; ps++) {
+                int d0 = ps * ob * kvol, dn = Math.min(ob, mg - ps * ob) * kvol;
+                pwPass[ps] = java.util.Arrays.copyOfRange(pw, d0 * MR, (d0 + dn) * MR);
+            }
         }
         for (int n = 0; n < g.n; n++) {
             int gb = gradOut.offset() + n * g.cout * g.p, xb = gradIn.offset() + n * g.cin * g.inVol();
@@ -63,9 +73,9 @@ final class ConvGradInput {
             Parallel.forEach(threads, th -> {
                 int z0 = g.d * th / threads, z1 = g.d * (th + 1) / threads;
                 float[] ring = new float[span * slot];
-                int[] loaded = new int[span], tap = new int[ob * kvol];
+                int[] loaded = new int[span], tap = new int[pairs ? ob * g.kd * items.length : ob * kvol];
                 for (int ps = 0; ps < passes; ps++) {
-                    int o0 = ps * ob, oc = Math.min(ob, mg - o0), dn = oc * kvol;
+                    int o0 = ps * ob, oc = Math.min(ob, mg - o0), dn = oc * kvol, blocks = oc * g.kd;
                     java.util.Arrays.fill(loaded, Integer.MIN_VALUE);
                     for (int z = z0; z < z1; z++) {
                         // the ring holds padded planes z .. z + span - 1 (padded plane zp in slot zp % span)
@@ -74,6 +84,18 @@ final class ConvGradInput {
                             if (loaded[sl] == zp) continue;
                             loaded[sl] = zp;
                             fillSlabPlane(ga, gb, g, o0, oc, zp - before[0], -before[1], rowsS, wp, before[2], ring, sl * slot);
+                        }
+                        if (pairs) {
+                            // phase-major depth: phase A items of every (channel, kernel plane) block, then B, then C
+                            for (int ph = 0, t = 0, q0 = 0; ph < 3; q0 += counts[ph++])
+                                for (int o = 0; o < oc; o++)
+                                    for (int i = 0; i < g.kd; i++) {
+                                        int base = ((z + i * g.dl[0]) % span) * slot + o * rowsS * wp;
+                                        for (int q = q0; q < q0 + counts[ph]; q++) tap[t++] = base + items[q];
+                                    }
+                            pairPlane(ring, tap, blocks * counts[0], blocks * counts[1], blocks * counts[2], pwPass[ps],
+                                    xa, xb + z * plane, g.inVol(), g.h, g.w, wp, ps > 0);
+                            continue;
                         }
                         for (int o = 0, t = 0; o < oc; o++)
                             for (int i = 0; i < g.kd; i++) {
@@ -87,6 +109,49 @@ final class ConvGradInput {
                 }
             });
         }
+    }
+
+    /**
+     * The depth items of a {@link RowPairMicro} tile within one (channel, kernel plane) block, as offsets into the ring
+     * from the top-left source of the row pair, source row major: row 0 (phase A, output row 0 only), rows 1 .. kh-1
+     * (B, both), row kh (C, output row 1 only), kw kernel columns each.
+     */
+    static int[] pairItems(int kh, int kw, int dlw, int wp) {
+        int[] r = new int[(kh + 1) * kw];
+        for (int jj = 0, t = 0; jj <= kh; jj++) for (int l = 0; l < kw; l++) r[t++] = jj * wp + l * dlw;
+        return r;
+    }
+
+    /**
+     * {@link RowPairMicro} weights of one pass (output-gradient channels [o0, o0 + oc)), in the order of the tap
+     * table of {@link #slabInput} (phase, channel, kernel plane, source row, kernel column): item (o, i, jj, l) holds at
+     * 3 * r + c the transposed, flipped weight of kernel row jj - r for output row r (zero outside the kernel).
+     */
+    static float[] packPairs(float[] wa, int wOff, int o0, int oc, ConvGeom g) {
+        int kvol = g.kd * g.kh * g.kw, items = (g.kh + 1) * g.kw;
+        float[] r = new float[oc * g.kd * items * 6];
+        int[] from = {0, 1, g.kh}, to = {1, g.kh, g.kh + 1};  // source rows of phases A, B, C
+        for (int ph = 0, t = 0; ph < 3; ph++)
+        for (int o = 0; o < oc; o++)
+            for (int i = 0; i < g.kd; i++)
+                for (int jj = from[ph]; jj < to[ph]; jj++)
+                    for (int l = 0; l < g.kw; l++, t++)
+                        for (int row = 0; row < 2; row++) {
+                            int j = jj - row;
+                            if (j < 0 || j >= g.kh) continue;
+                            for (int c = 0; c < 3; c++)
+                                r[t * 6 + 3 * row + c] = wa[wOff + ((o0 + o) * g.cg + c) * kvol
+                                        + ((g.kd - 1 - i) * g.kh + (g.kh - 1 - j)) * g.kw + (g.kw - 1 - l)];
+                        }
+        return r;
+    }
+
+    /** One input-gradient plane from the ring, two output rows per {@link RowPairMicro} tile (depth in phases nA, nB, nC). */
+    static void pairPlane(float[] ring, int[] tap, int nA, int nB, int nC, float[] pw, float[] out, int outBase, int ldc,
+                          int h, int w, int wp, boolean acc) {
+        for (int y = 0; y < h; y += 2)
+            for (int x = 0; x < w; x += RowPairMicro.COLS)
+                RowPairMicro.tile(nA, nB, nC, pw, 0, ring, y * wp + x, tap, 0, out, outBase + y * w + x, ldc, w, acc);
     }
 
     /**
