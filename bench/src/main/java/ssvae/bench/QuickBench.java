@@ -95,7 +95,9 @@ public final class QuickBench {
 
     /**
      * conv3d with a cubic kernel, stride 1, padding kernel/2, batch 1, F32. Forward FLOPs 2*Cout*Cin*k^3*T*H*W;
-     * with backward the timed body is forward + grad-input + grad-weight, counted as 3x the forward FLOPs.
+     * with backward the timed body is forward + grad-input + grad-weight, counted as 3x the forward FLOPs, and the
+     * medians of the three parts within those calls are reported too (fwd_ms_median, bwd_input_ms_median,
+     * bwd_weight_ms_median: each part as it runs in the sequence, with what the one before left in the caches).
      */
     public static Result conv3d(int cin, int cout, int t, int h, int w, int kernel, boolean backward, int threads, int iters, double warmup) {
         Parallel.setThreads(threads);
@@ -109,12 +111,32 @@ public final class QuickBench {
         Tensor gOut = Tensor.randn(g, DType.F32, Device.CPU, 1, cout, ot, oh, ow);
         Tensor gx = Tensor.empty(DType.F32, Device.CPU, x.shape()), gw = Tensor.empty(DType.F32, Device.CPU, wt.shape());
         Backend be = cpu();
+        // with backward, each call's three parts are timed too (the last iters calls give per-part medians)
+        java.util.List<double[]> parts = new java.util.ArrayList<>();
         Runnable body = backward
-                ? () -> { be.convForward(p, x, wt, bias, out); be.convBackwardInput(p, gOut, wt, gx); be.convBackwardWeight(p, x, gOut, gw); }
+                ? () -> {
+                    long s0 = System.nanoTime();
+                    be.convForward(p, x, wt, bias, out);
+                    long s1 = System.nanoTime();
+                    be.convBackwardInput(p, gOut, wt, gx);
+                    long s2 = System.nanoTime();
+                    be.convBackwardWeight(p, x, gOut, gw);
+                    long s3 = System.nanoTime();
+                    parts.add(new double[] {(s1 - s0) / 1e6, (s2 - s1) / 1e6, (s3 - s2) / 1e6});
+                }
                 : () -> be.convForward(p, x, wt, bias, out);
         Timing tm = time(body, iters, warmup);
         double flops = 2.0 * cout * cin * kernel * kernel * kernel * ot * oh * ow * (backward ? 3 : 1);
-        return new Result(fields(backward ? "conv3d_fwd_bwd" : "conv3d_fwd", convShape(cin, cout, t, h, w, kernel), threads, tm, flops));
+        Map<String, Object> f = fields(backward ? "conv3d_fwd_bwd" : "conv3d_fwd", convShape(cin, cout, t, h, w, kernel), threads, tm, flops);
+        if (backward) {
+            java.util.List<double[]> timed = parts.subList(parts.size() - Math.max(1, iters), parts.size());
+            String[] names = {"fwd_ms_median", "bwd_input_ms_median", "bwd_weight_ms_median"};
+            for (int i = 0; i < 3; i++) {
+                int part = i;
+                f.put(names[i], median(timed.stream().mapToDouble(v -> v[part]).toArray()));
+            }
+        }
+        return new Result(f);
     }
 
     /** One conv3d kernel alone: "fwd", "bwd_input" or "bwd_weight". */

@@ -24,5 +24,9 @@ class QuickBenchTest {
         assertTrue(f.contains("\"op\": \"conv3d_fwd\"") && f.contains("\"cin\": 2") && f.contains("\"w\": 5"), f);
         String b = QuickBench.conv3d(2, 3, 3, 4, 5, 3, true, 2, 1, 0).json();
         assertTrue(b.contains("\"op\": \"conv3d_fwd_bwd\"") && b.contains("\"threads\": 2") && !b.contains("cpu_ms_median"), b);
+        // the parts of the sequence, each a median in ms
+        for (String key : new String[] {"\"fwd_ms_median\": ", "\"bwd_input_ms_median\": ", "\"bwd_weight_ms_median\": "})
+            assertTrue(b.contains(key), b);
+        assertFalse(f.contains("bwd_input_ms_median"), f);
     }
 }
